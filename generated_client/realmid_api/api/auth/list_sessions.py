@@ -1,0 +1,241 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.session_info_page import SessionInfoPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_on_behalf_of_user, Unset):
+        headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
+
+    if not isinstance(x_on_behalf_of_ip, Unset):
+        headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/auth/sessions",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | SessionInfoPage | None:
+    if response.status_code == 200:
+        response_200 = SessionInfoPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | SessionInfoPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | SessionInfoPage]:
+    """List the user's sessions.
+
+     The user is the subject of a user bearer (public-client realms), or the
+    `X-On-Behalf-Of-User` of a platform bearer (BFF realms, ADR-041 §7).
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SessionInfoPage]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        limit=limit,
+        x_on_behalf_of_user=x_on_behalf_of_user,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | SessionInfoPage | None:
+    """List the user's sessions.
+
+     The user is the subject of a user bearer (public-client realms), or the
+    `X-On-Behalf-Of-User` of a platform bearer (BFF realms, ADR-041 §7).
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SessionInfoPage
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        limit=limit,
+        x_on_behalf_of_user=x_on_behalf_of_user,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | SessionInfoPage]:
+    """List the user's sessions.
+
+     The user is the subject of a user bearer (public-client realms), or the
+    `X-On-Behalf-Of-User` of a platform bearer (BFF realms, ADR-041 §7).
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SessionInfoPage]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        limit=limit,
+        x_on_behalf_of_user=x_on_behalf_of_user,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | SessionInfoPage | None:
+    """List the user's sessions.
+
+     The user is the subject of a user bearer (public-client realms), or the
+    `X-On-Behalf-Of-User` of a platform bearer (BFF realms, ADR-041 §7).
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SessionInfoPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            limit=limit,
+            x_on_behalf_of_user=x_on_behalf_of_user,
+            x_on_behalf_of_ip=x_on_behalf_of_ip,
+        )
+    ).parsed

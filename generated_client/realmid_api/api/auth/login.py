@@ -1,0 +1,301 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.platform_api_key_grant import PlatformApiKeyGrant
+from ...models.platform_token_response import PlatformTokenResponse
+from ...models.session import Session
+from ...models.tenant_choice import TenantChoice
+from ...models.user_login_request import UserLoginRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: PlatformApiKeyGrant | UserLoginRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(origin, Unset):
+        headers["Origin"] = origin
+
+    if not isinstance(x_on_behalf_of_ip, Unset):
+        headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/auth/login",
+    }
+
+    if isinstance(body, PlatformApiKeyGrant):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | PlatformTokenResponse | Session | TenantChoice | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(data: object) -> PlatformTokenResponse | Session | TenantChoice:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = PlatformTokenResponse.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_1 = Session.from_dict(data)
+
+                return response_200_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_2 = TenantChoice.from_dict(data)
+
+            return response_200_type_2
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Error.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | PlatformTokenResponse | Session | TenantChoice]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PlatformApiKeyGrant | UserLoginRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | PlatformTokenResponse | Session | TenantChoice]:
+    """Exchange an API key for platform tokens, or a provider token for a user session.
+
+     Two grants share this endpoint (ADR-051):
+    - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
+      token and a platform refresh token (`kind: platform_token`). This is the only
+      request that ever carries the raw API key.
+    - a user login with `method` (firebase/google) and `provider_token` mints a user
+      session (`kind: session`). When the user belongs to several tenants and no
+      `tenant_id` is given, the answer lists the tenants and carries no tokens
+      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+    When the user must pass a second factor, the answer is 412 `mfa_required` with
+    `mfa_challenge_token` and `methods`.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (PlatformApiKeyGrant | UserLoginRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PlatformTokenResponse | Session | TenantChoice]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: PlatformApiKeyGrant | UserLoginRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | PlatformTokenResponse | Session | TenantChoice | None:
+    """Exchange an API key for platform tokens, or a provider token for a user session.
+
+     Two grants share this endpoint (ADR-051):
+    - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
+      token and a platform refresh token (`kind: platform_token`). This is the only
+      request that ever carries the raw API key.
+    - a user login with `method` (firebase/google) and `provider_token` mints a user
+      session (`kind: session`). When the user belongs to several tenants and no
+      `tenant_id` is given, the answer lists the tenants and carries no tokens
+      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+    When the user must pass a second factor, the answer is 412 `mfa_required` with
+    `mfa_challenge_token` and `methods`.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (PlatformApiKeyGrant | UserLoginRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PlatformTokenResponse | Session | TenantChoice
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PlatformApiKeyGrant | UserLoginRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | PlatformTokenResponse | Session | TenantChoice]:
+    """Exchange an API key for platform tokens, or a provider token for a user session.
+
+     Two grants share this endpoint (ADR-051):
+    - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
+      token and a platform refresh token (`kind: platform_token`). This is the only
+      request that ever carries the raw API key.
+    - a user login with `method` (firebase/google) and `provider_token` mints a user
+      session (`kind: session`). When the user belongs to several tenants and no
+      `tenant_id` is given, the answer lists the tenants and carries no tokens
+      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+    When the user must pass a second factor, the answer is 412 `mfa_required` with
+    `mfa_challenge_token` and `methods`.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (PlatformApiKeyGrant | UserLoginRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PlatformTokenResponse | Session | TenantChoice]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: PlatformApiKeyGrant | UserLoginRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | PlatformTokenResponse | Session | TenantChoice | None:
+    """Exchange an API key for platform tokens, or a provider token for a user session.
+
+     Two grants share this endpoint (ADR-051):
+    - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
+      token and a platform refresh token (`kind: platform_token`). This is the only
+      request that ever carries the raw API key.
+    - a user login with `method` (firebase/google) and `provider_token` mints a user
+      session (`kind: session`). When the user belongs to several tenants and no
+      `tenant_id` is given, the answer lists the tenants and carries no tokens
+      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+    When the user must pass a second factor, the answer is 412 `mfa_required` with
+    `mfa_challenge_token` and `methods`.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (PlatformApiKeyGrant | UserLoginRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PlatformTokenResponse | Session | TenantChoice
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            origin=origin,
+            x_on_behalf_of_ip=x_on_behalf_of_ip,
+        )
+    ).parsed

@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.logout_request import LogoutRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: LogoutRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(origin, Unset):
+        headers["Origin"] = origin
+
+    if not isinstance(x_on_behalf_of_ip, Unset):
+        headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/auth/logout",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Error | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: LogoutRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Any | Error]:
+    """Revoke a refresh token (the user's session).
+
+     Revokes `refresh_token`. Access tokens are stateless and stay valid until their
+    `exp`; the SDK parks their `jti` in its revocation cache (SPEC §6.7).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (LogoutRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: LogoutRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Any | Error | None:
+    """Revoke a refresh token (the user's session).
+
+     Revokes `refresh_token`. Access tokens are stateless and stay valid until their
+    `exp`; the SDK parks their `jti` in its revocation cache (SPEC §6.7).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (LogoutRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: LogoutRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Any | Error]:
+    """Revoke a refresh token (the user's session).
+
+     Revokes `refresh_token`. Access tokens are stateless and stay valid until their
+    `exp`; the SDK parks their `jti` in its revocation cache (SPEC §6.7).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (LogoutRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: LogoutRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Any | Error | None:
+    """Revoke a refresh token (the user's session).
+
+     Revokes `refresh_token`. Access tokens are stateless and stay valid until their
+    `exp`; the SDK parks their `jti` in its revocation cache (SPEC §6.7).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (LogoutRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            origin=origin,
+            x_on_behalf_of_ip=x_on_behalf_of_ip,
+        )
+    ).parsed

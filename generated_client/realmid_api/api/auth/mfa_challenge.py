@@ -1,0 +1,190 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.mfa_challenge import MfaChallenge
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_on_behalf_of_ip, Unset):
+        headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/auth/mfa/challenge",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | MfaChallenge | None:
+    if response.status_code == 200:
+        response_200 = MfaChallenge.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | MfaChallenge]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | MfaChallenge]:
+    """Mint a step-up MFA challenge for the bearer's session.
+
+     The bearer is the user's verified access token. Used by the middleware when an
+    MFA-protected route sees a token without fresh MFA proof (SPEC §10.4).
+
+    Args:
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | MfaChallenge]
+    """
+
+    kwargs = _get_kwargs(
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | MfaChallenge | None:
+    """Mint a step-up MFA challenge for the bearer's session.
+
+     The bearer is the user's verified access token. Used by the middleware when an
+    MFA-protected route sees a token without fresh MFA proof (SPEC §10.4).
+
+    Args:
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | MfaChallenge
+    """
+
+    return sync_detailed(
+        client=client,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | MfaChallenge]:
+    """Mint a step-up MFA challenge for the bearer's session.
+
+     The bearer is the user's verified access token. Used by the middleware when an
+    MFA-protected route sees a token without fresh MFA proof (SPEC §10.4).
+
+    Args:
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | MfaChallenge]
+    """
+
+    kwargs = _get_kwargs(
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | MfaChallenge | None:
+    """Mint a step-up MFA challenge for the bearer's session.
+
+     The bearer is the user's verified access token. Used by the middleware when an
+    MFA-protected route sees a token without fresh MFA proof (SPEC §10.4).
+
+    Args:
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | MfaChallenge
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            x_on_behalf_of_ip=x_on_behalf_of_ip,
+        )
+    ).parsed

@@ -1,0 +1,217 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.mfa_verify_request import MfaVerifyRequest
+from ...models.session import Session
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: MfaVerifyRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(origin, Unset):
+        headers["Origin"] = origin
+
+    if not isinstance(x_on_behalf_of_ip, Unset):
+        headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/auth/mfa/verify",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Session | None:
+    if response.status_code == 200:
+        response_200 = Session.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Session]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: MfaVerifyRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | Session]:
+    """Complete an MFA challenge (TOTP, backup code or otp_internal).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (MfaVerifyRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Session]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: MfaVerifyRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | Session | None:
+    """Complete an MFA challenge (TOTP, backup code or otp_internal).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (MfaVerifyRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Session
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: MfaVerifyRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | Session]:
+    """Complete an MFA challenge (TOTP, backup code or otp_internal).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (MfaVerifyRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Session]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        origin=origin,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: MfaVerifyRequest,
+    origin: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | Session | None:
+    """Complete an MFA challenge (TOTP, backup code or otp_internal).
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (MfaVerifyRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Session
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            origin=origin,
+            x_on_behalf_of_ip=x_on_behalf_of_ip,
+        )
+    ).parsed

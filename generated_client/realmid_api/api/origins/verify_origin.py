@@ -1,0 +1,202 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.domain_verify_result import DomainVerifyResult
+from ...models.error import Error
+from ...models.origin_hostname_request import OriginHostnameRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    platform_id: str,
+    *,
+    body: OriginHostnameRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/platforms/{platform_id}/origins/verify".format(
+            platform_id=quote(str(platform_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DomainVerifyResult | Error | None:
+    if response.status_code == 200:
+        response_200 = DomainVerifyResult.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DomainVerifyResult | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: OriginHostnameRequest,
+) -> Response[DomainVerifyResult | Error]:
+    """Drive the DNS check on the realm's pending claim. Does not bind.
+
+    Args:
+        platform_id (str):
+        body (OriginHostnameRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DomainVerifyResult | Error]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: OriginHostnameRequest,
+) -> DomainVerifyResult | Error | None:
+    """Drive the DNS check on the realm's pending claim. Does not bind.
+
+    Args:
+        platform_id (str):
+        body (OriginHostnameRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DomainVerifyResult | Error
+    """
+
+    return sync_detailed(
+        platform_id=platform_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: OriginHostnameRequest,
+) -> Response[DomainVerifyResult | Error]:
+    """Drive the DNS check on the realm's pending claim. Does not bind.
+
+    Args:
+        platform_id (str):
+        body (OriginHostnameRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DomainVerifyResult | Error]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: OriginHostnameRequest,
+) -> DomainVerifyResult | Error | None:
+    """Drive the DNS check on the realm's pending claim. Does not bind.
+
+    Args:
+        platform_id (str):
+        body (OriginHostnameRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DomainVerifyResult | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            platform_id=platform_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,215 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.view_response import ViewResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    otp_id: str,
+    *,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_on_behalf_of_user, Unset):
+        headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
+
+    if not isinstance(x_on_behalf_of_ip, Unset):
+        headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/otp/{otp_id}".format(
+            otp_id=quote(str(otp_id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | ViewResponse | None:
+    if response.status_code == 200:
+        response_200 = ViewResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | ViewResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    otp_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | ViewResponse]:
+    """The plaintext value of an OTP, for the user who issued it only (others get 404).
+
+    Args:
+        otp_id (str):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ViewResponse]
+    """
+
+    kwargs = _get_kwargs(
+        otp_id=otp_id,
+        x_on_behalf_of_user=x_on_behalf_of_user,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    otp_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | ViewResponse | None:
+    """The plaintext value of an OTP, for the user who issued it only (others get 404).
+
+    Args:
+        otp_id (str):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ViewResponse
+    """
+
+    return sync_detailed(
+        otp_id=otp_id,
+        client=client,
+        x_on_behalf_of_user=x_on_behalf_of_user,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    ).parsed
+
+
+async def asyncio_detailed(
+    otp_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Response[Error | ViewResponse]:
+    """The plaintext value of an OTP, for the user who issued it only (others get 404).
+
+    Args:
+        otp_id (str):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ViewResponse]
+    """
+
+    kwargs = _get_kwargs(
+        otp_id=otp_id,
+        x_on_behalf_of_user=x_on_behalf_of_user,
+        x_on_behalf_of_ip=x_on_behalf_of_ip,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    otp_id: str,
+    *,
+    client: AuthenticatedClient,
+    x_on_behalf_of_user: str | Unset = UNSET,
+    x_on_behalf_of_ip: str | Unset = UNSET,
+) -> Error | ViewResponse | None:
+    """The plaintext value of an OTP, for the user who issued it only (others get 404).
+
+    Args:
+        otp_id (str):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ViewResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            otp_id=otp_id,
+            client=client,
+            x_on_behalf_of_user=x_on_behalf_of_user,
+            x_on_behalf_of_ip=x_on_behalf_of_ip,
+        )
+    ).parsed

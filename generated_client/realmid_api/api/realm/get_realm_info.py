@@ -1,0 +1,166 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.realm_info import RealmInfo
+from ...types import Response
+
+
+def _get_kwargs(
+    platform_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/platforms/{platform_id}/info".format(
+            platform_id=quote(str(platform_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | RealmInfo | None:
+    if response.status_code == 200:
+        response_200 = RealmInfo.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | RealmInfo]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | RealmInfo]:
+    """Realm metadata; `audience` is the verifier's default `aud` and the default Origin.
+
+    Args:
+        platform_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RealmInfo]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error | RealmInfo | None:
+    """Realm metadata; `audience` is the verifier's default `aud` and the default Origin.
+
+    Args:
+        platform_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RealmInfo
+    """
+
+    return sync_detailed(
+        platform_id=platform_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | RealmInfo]:
+    """Realm metadata; `audience` is the verifier's default `aud` and the default Origin.
+
+    Args:
+        platform_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RealmInfo]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error | RealmInfo | None:
+    """Realm metadata; `audience` is the verifier's default `aud` and the default Origin.
+
+    Args:
+        platform_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RealmInfo
+    """
+
+    return (
+        await asyncio_detailed(
+            platform_id=platform_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,222 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.role_create import RoleCreate
+from ...models.role_object import RoleObject
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    platform_id: str,
+    *,
+    body: RoleCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/platforms/{platform_id}/roles".format(
+            platform_id=quote(str(platform_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | RoleObject | None:
+    if response.status_code == 201:
+        response_201 = RoleObject.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | RoleObject]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RoleCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Error | RoleObject]:
+    """Create a custom role; a taken name answers 409 `role_exists`.
+
+    Args:
+        platform_id (str):
+        idempotency_key (str | Unset):
+        body (RoleCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RoleObject]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RoleCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Error | RoleObject | None:
+    """Create a custom role; a taken name answers 409 `role_exists`.
+
+    Args:
+        platform_id (str):
+        idempotency_key (str | Unset):
+        body (RoleCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RoleObject
+    """
+
+    return sync_detailed(
+        platform_id=platform_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RoleCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Error | RoleObject]:
+    """Create a custom role; a taken name answers 409 `role_exists`.
+
+    Args:
+        platform_id (str):
+        idempotency_key (str | Unset):
+        body (RoleCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RoleObject]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    platform_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RoleCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Error | RoleObject | None:
+    """Create a custom role; a taken name answers 409 `role_exists`.
+
+    Args:
+        platform_id (str):
+        idempotency_key (str | Unset):
+        body (RoleCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RoleObject
+    """
+
+    return (
+        await asyncio_detailed(
+            platform_id=platform_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,216 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.role_object import RoleObject
+from ...models.role_patch import RolePatch
+from ...types import Response
+
+
+def _get_kwargs(
+    platform_id: str,
+    role_id: str,
+    *,
+    body: RolePatch,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/platforms/{platform_id}/roles/{role_id}".format(
+            platform_id=quote(str(platform_id), safe=""),
+            role_id=quote(str(role_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | RoleObject | None:
+    if response.status_code == 200:
+        response_200 = RoleObject.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | RoleObject]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    platform_id: str,
+    role_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RolePatch,
+) -> Response[Error | RoleObject]:
+    """Patch a role's display name and/or permissions; system roles answer 400 `system_role_immutable`.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+        body (RolePatch): Absent fields are left alone.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RoleObject]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+        role_id=role_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    platform_id: str,
+    role_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RolePatch,
+) -> Error | RoleObject | None:
+    """Patch a role's display name and/or permissions; system roles answer 400 `system_role_immutable`.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+        body (RolePatch): Absent fields are left alone.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RoleObject
+    """
+
+    return sync_detailed(
+        platform_id=platform_id,
+        role_id=role_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    platform_id: str,
+    role_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RolePatch,
+) -> Response[Error | RoleObject]:
+    """Patch a role's display name and/or permissions; system roles answer 400 `system_role_immutable`.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+        body (RolePatch): Absent fields are left alone.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RoleObject]
+    """
+
+    kwargs = _get_kwargs(
+        platform_id=platform_id,
+        role_id=role_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    platform_id: str,
+    role_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RolePatch,
+) -> Error | RoleObject | None:
+    """Patch a role's display name and/or permissions; system roles answer 400 `system_role_immutable`.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+        body (RolePatch): Absent fields are left alone.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RoleObject
+    """
+
+    return (
+        await asyncio_detailed(
+            platform_id=platform_id,
+            role_id=role_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.update_user_role_result import UpdateUserRoleResult
+from ...models.user_role_update import UserRoleUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    tenant_id: str,
+    user_id: str,
+    *,
+    body: UserRoleUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/tenants/{tenant_id}/users/{user_id}/role".format(
+            tenant_id=quote(str(tenant_id), safe=""),
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | UpdateUserRoleResult | None:
+    if response.status_code == 200:
+        response_200 = UpdateUserRoleResult.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | UpdateUserRoleResult]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    tenant_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserRoleUpdate,
+) -> Response[Error | UpdateUserRoleResult]:
+    """Set a member's role. `owner` is refused (use transfer-owner); demoting the last owner answers
+    `last_owner`.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (UserRoleUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | UpdateUserRoleResult]
+    """
+
+    kwargs = _get_kwargs(
+        tenant_id=tenant_id,
+        user_id=user_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    tenant_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserRoleUpdate,
+) -> Error | UpdateUserRoleResult | None:
+    """Set a member's role. `owner` is refused (use transfer-owner); demoting the last owner answers
+    `last_owner`.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (UserRoleUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | UpdateUserRoleResult
+    """
+
+    return sync_detailed(
+        tenant_id=tenant_id,
+        user_id=user_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    tenant_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserRoleUpdate,
+) -> Response[Error | UpdateUserRoleResult]:
+    """Set a member's role. `owner` is refused (use transfer-owner); demoting the last owner answers
+    `last_owner`.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (UserRoleUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | UpdateUserRoleResult]
+    """
+
+    kwargs = _get_kwargs(
+        tenant_id=tenant_id,
+        user_id=user_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    tenant_id: str,
+    user_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UserRoleUpdate,
+) -> Error | UpdateUserRoleResult | None:
+    """Set a member's role. `owner` is refused (use transfer-owner); demoting the last owner answers
+    `last_owner`.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (UserRoleUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | UpdateUserRoleResult
+    """
+
+    return (
+        await asyncio_detailed(
+            tenant_id=tenant_id,
+            user_id=user_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

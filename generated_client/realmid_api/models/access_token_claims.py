@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="AccessTokenClaims")
+
+
+@_attrs_define
+class AccessTokenClaims:
+    """The payload of an access token (the reference's Claims). Not a response body: the
+    verifier reads it from the JWT; documented here so the emulator and the SDK agree.
+    `aud` is a string or a list; `mfa_at` is unix seconds of the last MFA (absent = never).
+
+        Attributes:
+            iss (str):
+            sub (str):
+            aud (list[str] | str):
+            iat (int):
+            exp (int):
+            jti (str):
+            nbf (int | Unset):
+            azp (str | Unset):
+            tenant_id (str | Unset):
+            role (str | Unset):
+            amr (list[str] | Unset):
+            acr (str | Unset):
+            mfa_at (int | Unset):
+    """
+
+    iss: str
+    sub: str
+    aud: list[str] | str
+    iat: int
+    exp: int
+    jti: str
+    nbf: int | Unset = UNSET
+    azp: str | Unset = UNSET
+    tenant_id: str | Unset = UNSET
+    role: str | Unset = UNSET
+    amr: list[str] | Unset = UNSET
+    acr: str | Unset = UNSET
+    mfa_at: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        iss = self.iss
+
+        sub = self.sub
+
+        aud: list[str] | str
+        if isinstance(self.aud, list):
+            aud = self.aud
+
+        else:
+            aud = self.aud
+
+        iat = self.iat
+
+        exp = self.exp
+
+        jti = self.jti
+
+        nbf = self.nbf
+
+        azp = self.azp
+
+        tenant_id = self.tenant_id
+
+        role = self.role
+
+        amr: list[str] | Unset = UNSET
+        if not isinstance(self.amr, Unset):
+            amr = self.amr
+
+        acr = self.acr
+
+        mfa_at = self.mfa_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "iss": iss,
+                "sub": sub,
+                "aud": aud,
+                "iat": iat,
+                "exp": exp,
+                "jti": jti,
+            }
+        )
+        if nbf is not UNSET:
+            field_dict["nbf"] = nbf
+        if azp is not UNSET:
+            field_dict["azp"] = azp
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if role is not UNSET:
+            field_dict["role"] = role
+        if amr is not UNSET:
+            field_dict["amr"] = amr
+        if acr is not UNSET:
+            field_dict["acr"] = acr
+        if mfa_at is not UNSET:
+            field_dict["mfa_at"] = mfa_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        iss = d.pop("iss")
+
+        sub = d.pop("sub")
+
+        def _parse_aud(data: object) -> list[str] | str:
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                aud_type_1 = cast(list[str], data)
+
+                return aud_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | str, data)
+
+        aud = _parse_aud(d.pop("aud"))
+
+        iat = d.pop("iat")
+
+        exp = d.pop("exp")
+
+        jti = d.pop("jti")
+
+        nbf = d.pop("nbf", UNSET)
+
+        azp = d.pop("azp", UNSET)
+
+        tenant_id = d.pop("tenant_id", UNSET)
+
+        role = d.pop("role", UNSET)
+
+        amr = cast(list[str], d.pop("amr", UNSET))
+
+        acr = d.pop("acr", UNSET)
+
+        mfa_at = d.pop("mfa_at", UNSET)
+
+        access_token_claims = cls(
+            iss=iss,
+            sub=sub,
+            aud=aud,
+            iat=iat,
+            exp=exp,
+            jti=jti,
+            nbf=nbf,
+            azp=azp,
+            tenant_id=tenant_id,
+            role=role,
+            amr=amr,
+            acr=acr,
+            mfa_at=mfa_at,
+        )
+
+        access_token_claims.additional_properties = d
+        return access_token_claims
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AdminStats")
+
+
+@_attrs_define
+class AdminStats:
+    """
+    Attributes:
+        platforms_count (int):
+        tenants_count (int):
+        users_count (int):
+        sessions_active (int):
+        events_24h (int):
+    """
+
+    platforms_count: int
+    tenants_count: int
+    users_count: int
+    sessions_active: int
+    events_24h: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        platforms_count = self.platforms_count
+
+        tenants_count = self.tenants_count
+
+        users_count = self.users_count
+
+        sessions_active = self.sessions_active
+
+        events_24h = self.events_24h
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "platforms_count": platforms_count,
+                "tenants_count": tenants_count,
+                "users_count": users_count,
+                "sessions_active": sessions_active,
+                "events_24h": events_24h,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        platforms_count = d.pop("platforms_count")
+
+        tenants_count = d.pop("tenants_count")
+
+        users_count = d.pop("users_count")
+
+        sessions_active = d.pop("sessions_active")
+
+        events_24h = d.pop("events_24h")
+
+        admin_stats = cls(
+            platforms_count=platforms_count,
+            tenants_count=tenants_count,
+            users_count=users_count,
+            sessions_active=sessions_active,
+            events_24h=events_24h,
+        )
+
+        admin_stats.additional_properties = d
+        return admin_stats
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

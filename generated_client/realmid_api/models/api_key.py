@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="APIKey")
+
+
+@_attrs_define
+class APIKey:
+    """
+    Attributes:
+        id (str):
+        display_name (str | Unset):
+        prefix (str | Unset):
+        secret (str | Unset): Only present on creation.
+        scopes (list[str] | Unset):
+        created_at (str | Unset):
+        revoked_at (str | Unset):
+    """
+
+    id: str
+    display_name: str | Unset = UNSET
+    prefix: str | Unset = UNSET
+    secret: str | Unset = UNSET
+    scopes: list[str] | Unset = UNSET
+    created_at: str | Unset = UNSET
+    revoked_at: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        display_name = self.display_name
+
+        prefix = self.prefix
+
+        secret = self.secret
+
+        scopes: list[str] | Unset = UNSET
+        if not isinstance(self.scopes, Unset):
+            scopes = self.scopes
+
+        created_at = self.created_at
+
+        revoked_at = self.revoked_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+        if prefix is not UNSET:
+            field_dict["prefix"] = prefix
+        if secret is not UNSET:
+            field_dict["secret"] = secret
+        if scopes is not UNSET:
+            field_dict["scopes"] = scopes
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if revoked_at is not UNSET:
+            field_dict["revoked_at"] = revoked_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        display_name = d.pop("display_name", UNSET)
+
+        prefix = d.pop("prefix", UNSET)
+
+        secret = d.pop("secret", UNSET)
+
+        scopes = cast(list[str], d.pop("scopes", UNSET))
+
+        created_at = d.pop("created_at", UNSET)
+
+        revoked_at = d.pop("revoked_at", UNSET)
+
+        api_key = cls(
+            id=id,
+            display_name=display_name,
+            prefix=prefix,
+            secret=secret,
+            scopes=scopes,
+            created_at=created_at,
+            revoked_at=revoked_at,
+        )
+
+        api_key.additional_properties = d
+        return api_key
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="APIKeyCreate")
+
+
+@_attrs_define
+class APIKeyCreate:
+    """
+    Attributes:
+        display_name (str):
+        scopes (list[str] | Unset):
+    """
+
+    display_name: str
+    scopes: list[str] | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        display_name = self.display_name
+
+        scopes: list[str] | Unset = UNSET
+        if not isinstance(self.scopes, Unset):
+            scopes = self.scopes
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "display_name": display_name,
+            }
+        )
+        if scopes is not UNSET:
+            field_dict["scopes"] = scopes
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        display_name = d.pop("display_name")
+
+        scopes = cast(list[str], d.pop("scopes", UNSET))
+
+        api_key_create = cls(
+            display_name=display_name,
+            scopes=scopes,
+        )
+
+        return api_key_create

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="AuditEvent")
+
+
+@_attrs_define
+class AuditEvent:
+    """
+    Attributes:
+        id (int):
+        occurred_at (int):
+        kind (str):
+        actor_user_id (str | Unset):
+        actor_label (str | Unset):
+        platform_id (str | Unset):
+        tenant_id (str | Unset):
+        target_type (str | Unset):
+        target_id (str | Unset):
+        summary (str | Unset):
+    """
+
+    id: int
+    occurred_at: int
+    kind: str
+    actor_user_id: str | Unset = UNSET
+    actor_label: str | Unset = UNSET
+    platform_id: str | Unset = UNSET
+    tenant_id: str | Unset = UNSET
+    target_type: str | Unset = UNSET
+    target_id: str | Unset = UNSET
+    summary: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        occurred_at = self.occurred_at
+
+        kind = self.kind
+
+        actor_user_id = self.actor_user_id
+
+        actor_label = self.actor_label
+
+        platform_id = self.platform_id
+
+        tenant_id = self.tenant_id
+
+        target_type = self.target_type
+
+        target_id = self.target_id
+
+        summary = self.summary
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "occurred_at": occurred_at,
+                "kind": kind,
+            }
+        )
+        if actor_user_id is not UNSET:
+            field_dict["actor_user_id"] = actor_user_id
+        if actor_label is not UNSET:
+            field_dict["actor_label"] = actor_label
+        if platform_id is not UNSET:
+            field_dict["platform_id"] = platform_id
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if target_type is not UNSET:
+            field_dict["target_type"] = target_type
+        if target_id is not UNSET:
+            field_dict["target_id"] = target_id
+        if summary is not UNSET:
+            field_dict["summary"] = summary
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        occurred_at = d.pop("occurred_at")
+
+        kind = d.pop("kind")
+
+        actor_user_id = d.pop("actor_user_id", UNSET)
+
+        actor_label = d.pop("actor_label", UNSET)
+
+        platform_id = d.pop("platform_id", UNSET)
+
+        tenant_id = d.pop("tenant_id", UNSET)
+
+        target_type = d.pop("target_type", UNSET)
+
+        target_id = d.pop("target_id", UNSET)
+
+        summary = d.pop("summary", UNSET)
+
+        audit_event = cls(
+            id=id,
+            occurred_at=occurred_at,
+            kind=kind,
+            actor_user_id=actor_user_id,
+            actor_label=actor_label,
+            platform_id=platform_id,
+            tenant_id=tenant_id,
+            target_type=target_type,
+            target_id=target_id,
+            summary=summary,
+        )
+
+        audit_event.additional_properties = d
+        return audit_event
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.domain_txt import DomainTxt
+
+
+T = TypeVar("T", bound="DomainClaim")
+
+
+@_attrs_define
+class DomainClaim:
+    """
+    Attributes:
+        hostname (str):
+        claim_token (str | Unset):
+        txt_record (DomainTxt | Unset):
+        status (str | Unset):
+    """
+
+    hostname: str
+    claim_token: str | Unset = UNSET
+    txt_record: DomainTxt | Unset = UNSET
+    status: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        hostname = self.hostname
+
+        claim_token = self.claim_token
+
+        txt_record: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.txt_record, Unset):
+            txt_record = self.txt_record.to_dict()
+
+        status = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "hostname": hostname,
+            }
+        )
+        if claim_token is not UNSET:
+            field_dict["claim_token"] = claim_token
+        if txt_record is not UNSET:
+            field_dict["txt_record"] = txt_record
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.domain_txt import DomainTxt  # noqa: PLC0415
+
+        d = dict(src_dict)
+        hostname = d.pop("hostname")
+
+        claim_token = d.pop("claim_token", UNSET)
+
+        _txt_record = d.pop("txt_record", UNSET)
+        txt_record: DomainTxt | Unset
+        if isinstance(_txt_record, Unset):
+            txt_record = UNSET
+        else:
+            txt_record = DomainTxt.from_dict(_txt_record)
+
+        status = d.pop("status", UNSET)
+
+        domain_claim = cls(
+            hostname=hostname,
+            claim_token=claim_token,
+            txt_record=txt_record,
+            status=status,
+        )
+
+        domain_claim.additional_properties = d
+        return domain_claim
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

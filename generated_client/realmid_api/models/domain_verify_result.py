@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="DomainVerifyResult")
+
+
+@_attrs_define
+class DomainVerifyResult:
+    """
+    Attributes:
+        hostname (str | Unset):
+        verified (bool | Unset):
+        status (str | Unset):
+    """
+
+    hostname: str | Unset = UNSET
+    verified: bool | Unset = UNSET
+    status: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        hostname = self.hostname
+
+        verified = self.verified
+
+        status = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if hostname is not UNSET:
+            field_dict["hostname"] = hostname
+        if verified is not UNSET:
+            field_dict["verified"] = verified
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        hostname = d.pop("hostname", UNSET)
+
+        verified = d.pop("verified", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        domain_verify_result = cls(
+            hostname=hostname,
+            verified=verified,
+            status=status,
+        )
+
+        domain_verify_result.additional_properties = d
+        return domain_verify_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Error")
+
+
+@_attrs_define
+class Error:
+    """The one error envelope. `code` is a taxonomy code (SPEC §3.1); the server may add
+    codes, so it is a plain string. Siblings carry what the code needs (`mfa_challenge_token`,
+    `methods`, `reason`, `retry_after`, ...) and unknown siblings are kept.
+
+        Attributes:
+            code (str):
+            message (str):
+            mfa_challenge_token (str | Unset):
+            methods (list[str] | Unset):
+            reason (str | Unset): `no_mfa`, `stale_mfa` or `fresh_required` on a middleware 412.
+            retry_after (int | Unset):
+            request_id (str | Unset):
+    """
+
+    code: str
+    message: str
+    mfa_challenge_token: str | Unset = UNSET
+    methods: list[str] | Unset = UNSET
+    reason: str | Unset = UNSET
+    retry_after: int | Unset = UNSET
+    request_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        message = self.message
+
+        mfa_challenge_token = self.mfa_challenge_token
+
+        methods: list[str] | Unset = UNSET
+        if not isinstance(self.methods, Unset):
+            methods = self.methods
+
+        reason = self.reason
+
+        retry_after = self.retry_after
+
+        request_id = self.request_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "message": message,
+            }
+        )
+        if mfa_challenge_token is not UNSET:
+            field_dict["mfa_challenge_token"] = mfa_challenge_token
+        if methods is not UNSET:
+            field_dict["methods"] = methods
+        if reason is not UNSET:
+            field_dict["reason"] = reason
+        if retry_after is not UNSET:
+            field_dict["retry_after"] = retry_after
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        message = d.pop("message")
+
+        mfa_challenge_token = d.pop("mfa_challenge_token", UNSET)
+
+        methods = cast(list[str], d.pop("methods", UNSET))
+
+        reason = d.pop("reason", UNSET)
+
+        retry_after = d.pop("retry_after", UNSET)
+
+        request_id = d.pop("request_id", UNSET)
+
+        error = cls(
+            code=code,
+            message=message,
+            mfa_challenge_token=mfa_challenge_token,
+            methods=methods,
+            reason=reason,
+            retry_after=retry_after,
+            request_id=request_id,
+        )
+
+        error.additional_properties = d
+        return error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Invitation")
+
+
+@_attrs_define
+class Invitation:
+    """
+    Attributes:
+        id (str):
+        tenant_id (str):
+        email (str):
+        role (str | Unset):
+        status (str | Unset):
+    """
+
+    id: str
+    tenant_id: str
+    email: str
+    role: str | Unset = UNSET
+    status: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        tenant_id = self.tenant_id
+
+        email = self.email
+
+        role = self.role
+
+        status = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "tenant_id": tenant_id,
+                "email": email,
+            }
+        )
+        if role is not UNSET:
+            field_dict["role"] = role
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        tenant_id = d.pop("tenant_id")
+
+        email = d.pop("email")
+
+        role = d.pop("role", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        invitation = cls(
+            id=id,
+            tenant_id=tenant_id,
+            email=email,
+            role=role,
+            status=status,
+        )
+
+        invitation.additional_properties = d
+        return invitation
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="MFAEnrollResult")
+
+
+@_attrs_define
+class MFAEnrollResult:
+    """
+    Attributes:
+        secret (str | Unset):
+        otpauth_uri (str | Unset):
+        backup_codes (list[str] | Unset):
+    """
+
+    secret: str | Unset = UNSET
+    otpauth_uri: str | Unset = UNSET
+    backup_codes: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        secret = self.secret
+
+        otpauth_uri = self.otpauth_uri
+
+        backup_codes: list[str] | Unset = UNSET
+        if not isinstance(self.backup_codes, Unset):
+            backup_codes = self.backup_codes
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if secret is not UNSET:
+            field_dict["secret"] = secret
+        if otpauth_uri is not UNSET:
+            field_dict["otpauth_uri"] = otpauth_uri
+        if backup_codes is not UNSET:
+            field_dict["backup_codes"] = backup_codes
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        secret = d.pop("secret", UNSET)
+
+        otpauth_uri = d.pop("otpauth_uri", UNSET)
+
+        backup_codes = cast(list[str], d.pop("backup_codes", UNSET))
+
+        mfa_enroll_result = cls(
+            secret=secret,
+            otpauth_uri=otpauth_uri,
+            backup_codes=backup_codes,
+        )
+
+        mfa_enroll_result.additional_properties = d
+        return mfa_enroll_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="MintResult")
+
+
+@_attrs_define
+class MintResult:
+    """
+    Attributes:
+        kind (Literal['token']):
+        access_token (str):
+        refresh_token (str):
+        expires_in (int):
+        tenant_id (str | Unset):
+        role (str | Unset):
+    """
+
+    kind: Literal["token"]
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    tenant_id: str | Unset = UNSET
+    role: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        kind = self.kind
+
+        access_token = self.access_token
+
+        refresh_token = self.refresh_token
+
+        expires_in = self.expires_in
+
+        tenant_id = self.tenant_id
+
+        role = self.role
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "kind": kind,
+                "access_token": access_token,
+                "refresh_token": refresh_token,
+                "expires_in": expires_in,
+            }
+        )
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if role is not UNSET:
+            field_dict["role"] = role
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        kind = cast(Literal["token"], d.pop("kind"))
+        if kind != "token":
+            raise ValueError(f"kind must match const 'token', got '{kind}'")
+
+        access_token = d.pop("access_token")
+
+        refresh_token = d.pop("refresh_token")
+
+        expires_in = d.pop("expires_in")
+
+        tenant_id = d.pop("tenant_id", UNSET)
+
+        role = d.pop("role", UNSET)
+
+        mint_result = cls(
+            kind=kind,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            expires_in=expires_in,
+            tenant_id=tenant_id,
+            role=role,
+        )
+
+        mint_result.additional_properties = d
+        return mint_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Origin")
+
+
+@_attrs_define
+class Origin:
+    """
+    Attributes:
+        id (str):
+        domain (str):
+        entity_type (str):
+        entity_id (str):
+        verification_id (None | str | Unset):
+        created_at (str | Unset):
+        detached_at (None | str | Unset):
+    """
+
+    id: str
+    domain: str
+    entity_type: str
+    entity_id: str
+    verification_id: None | str | Unset = UNSET
+    created_at: str | Unset = UNSET
+    detached_at: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        domain = self.domain
+
+        entity_type = self.entity_type
+
+        entity_id = self.entity_id
+
+        verification_id: None | str | Unset
+        if isinstance(self.verification_id, Unset):
+            verification_id = UNSET
+        else:
+            verification_id = self.verification_id
+
+        created_at = self.created_at
+
+        detached_at: None | str | Unset
+        if isinstance(self.detached_at, Unset):
+            detached_at = UNSET
+        else:
+            detached_at = self.detached_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "domain": domain,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+            }
+        )
+        if verification_id is not UNSET:
+            field_dict["verification_id"] = verification_id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if detached_at is not UNSET:
+            field_dict["detached_at"] = detached_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        domain = d.pop("domain")
+
+        entity_type = d.pop("entity_type")
+
+        entity_id = d.pop("entity_id")
+
+        def _parse_verification_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        verification_id = _parse_verification_id(d.pop("verification_id", UNSET))
+
+        created_at = d.pop("created_at", UNSET)
+
+        def _parse_detached_at(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        detached_at = _parse_detached_at(d.pop("detached_at", UNSET))
+
+        origin = cls(
+            id=id,
+            domain=domain,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            verification_id=verification_id,
+            created_at=created_at,
+            detached_at=detached_at,
+        )
+
+        origin.additional_properties = d
+        return origin
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

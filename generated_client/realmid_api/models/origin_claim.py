@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="OriginClaim")
+
+
+@_attrs_define
+class OriginClaim:
+    """
+    Attributes:
+        domain (str):
+        status (str):
+        method (str):
+        dns_record_name (str):
+        dns_record_value (str):
+    """
+
+    domain: str
+    status: str
+    method: str
+    dns_record_name: str
+    dns_record_value: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        domain = self.domain
+
+        status = self.status
+
+        method = self.method
+
+        dns_record_name = self.dns_record_name
+
+        dns_record_value = self.dns_record_value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "domain": domain,
+                "status": status,
+                "method": method,
+                "dns_record_name": dns_record_name,
+                "dns_record_value": dns_record_value,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        domain = d.pop("domain")
+
+        status = d.pop("status")
+
+        method = d.pop("method")
+
+        dns_record_name = d.pop("dns_record_name")
+
+        dns_record_value = d.pop("dns_record_value")
+
+        origin_claim = cls(
+            domain=domain,
+            status=status,
+            method=method,
+            dns_record_name=dns_record_name,
+            dns_record_value=dns_record_value,
+        )
+
+        origin_claim.additional_properties = d
+        return origin_claim
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

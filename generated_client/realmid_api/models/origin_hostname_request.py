@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="OriginHostnameRequest")
+
+
+@_attrs_define
+class OriginHostnameRequest:
+    """
+    Attributes:
+        hostname (str):
+    """
+
+    hostname: str
+
+    def to_dict(self) -> dict[str, Any]:
+        hostname = self.hostname
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "hostname": hostname,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        hostname = d.pop("hostname")
+
+        origin_hostname_request = cls(
+            hostname=hostname,
+        )
+
+        return origin_hostname_request

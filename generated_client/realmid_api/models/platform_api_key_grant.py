@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="PlatformApiKeyGrant")
+
+
+@_attrs_define
+class PlatformApiKeyGrant:
+    """The only request that carries the raw API key.
+
+    Attributes:
+        grant_type (Literal['platform_api_key']):
+        realm_id (str):
+        api_key (str):
+    """
+
+    grant_type: Literal["platform_api_key"]
+    realm_id: str
+    api_key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        grant_type = self.grant_type
+
+        realm_id = self.realm_id
+
+        api_key = self.api_key
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "grant_type": grant_type,
+                "realm_id": realm_id,
+                "api_key": api_key,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        grant_type = cast(Literal["platform_api_key"], d.pop("grant_type"))
+        if grant_type != "platform_api_key":
+            raise ValueError(f"grant_type must match const 'platform_api_key', got '{grant_type}'")
+
+        realm_id = d.pop("realm_id")
+
+        api_key = d.pop("api_key")
+
+        platform_api_key_grant = cls(
+            grant_type=grant_type,
+            realm_id=realm_id,
+            api_key=api_key,
+        )
+
+        return platform_api_key_grant

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.platform_owner import PlatformOwner
+
+
+T = TypeVar("T", bound="PlatformSummary")
+
+
+@_attrs_define
+class PlatformSummary:
+    """
+    Attributes:
+        id (str):
+        display_name (str | Unset):
+        slug (str | Unset):
+        status (str | Unset):
+        signup_mode (str | Unset):
+        domains (list[str] | Unset):
+        owner (PlatformOwner | Unset):
+        tenants_count (int | Unset):
+        users_count (int | Unset):
+        last_activity_at (int | Unset):
+        created_at (int | Unset):
+    """
+
+    id: str
+    display_name: str | Unset = UNSET
+    slug: str | Unset = UNSET
+    status: str | Unset = UNSET
+    signup_mode: str | Unset = UNSET
+    domains: list[str] | Unset = UNSET
+    owner: PlatformOwner | Unset = UNSET
+    tenants_count: int | Unset = UNSET
+    users_count: int | Unset = UNSET
+    last_activity_at: int | Unset = UNSET
+    created_at: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        display_name = self.display_name
+
+        slug = self.slug
+
+        status = self.status
+
+        signup_mode = self.signup_mode
+
+        domains: list[str] | Unset = UNSET
+        if not isinstance(self.domains, Unset):
+            domains = self.domains
+
+        owner: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.owner, Unset):
+            owner = self.owner.to_dict()
+
+        tenants_count = self.tenants_count
+
+        users_count = self.users_count
+
+        last_activity_at = self.last_activity_at
+
+        created_at = self.created_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+        if slug is not UNSET:
+            field_dict["slug"] = slug
+        if status is not UNSET:
+            field_dict["status"] = status
+        if signup_mode is not UNSET:
+            field_dict["signup_mode"] = signup_mode
+        if domains is not UNSET:
+            field_dict["domains"] = domains
+        if owner is not UNSET:
+            field_dict["owner"] = owner
+        if tenants_count is not UNSET:
+            field_dict["tenants_count"] = tenants_count
+        if users_count is not UNSET:
+            field_dict["users_count"] = users_count
+        if last_activity_at is not UNSET:
+            field_dict["last_activity_at"] = last_activity_at
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.platform_owner import PlatformOwner  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        display_name = d.pop("display_name", UNSET)
+
+        slug = d.pop("slug", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        signup_mode = d.pop("signup_mode", UNSET)
+
+        domains = cast(list[str], d.pop("domains", UNSET))
+
+        _owner = d.pop("owner", UNSET)
+        owner: PlatformOwner | Unset
+        if isinstance(_owner, Unset):
+            owner = UNSET
+        else:
+            owner = PlatformOwner.from_dict(_owner)
+
+        tenants_count = d.pop("tenants_count", UNSET)
+
+        users_count = d.pop("users_count", UNSET)
+
+        last_activity_at = d.pop("last_activity_at", UNSET)
+
+        created_at = d.pop("created_at", UNSET)
+
+        platform_summary = cls(
+            id=id,
+            display_name=display_name,
+            slug=slug,
+            status=status,
+            signup_mode=signup_mode,
+            domains=domains,
+            owner=owner,
+            tenants_count=tenants_count,
+            users_count=users_count,
+            last_activity_at=last_activity_at,
+            created_at=created_at,
+        )
+
+        platform_summary.additional_properties = d
+        return platform_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

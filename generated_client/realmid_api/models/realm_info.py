@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RealmInfo")
+
+
+@_attrs_define
+class RealmInfo:
+    """
+    Attributes:
+        id (str):
+        audience (str | Unset):
+        domain (str | Unset):
+        display_name (str | Unset):
+    """
+
+    id: str
+    audience: str | Unset = UNSET
+    domain: str | Unset = UNSET
+    display_name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        audience = self.audience
+
+        domain = self.domain
+
+        display_name = self.display_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if audience is not UNSET:
+            field_dict["audience"] = audience
+        if domain is not UNSET:
+            field_dict["domain"] = domain
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        audience = d.pop("audience", UNSET)
+
+        domain = d.pop("domain", UNSET)
+
+        display_name = d.pop("display_name", UNSET)
+
+        realm_info = cls(
+            id=id,
+            audience=audience,
+            domain=domain,
+            display_name=display_name,
+        )
+
+        realm_info.additional_properties = d
+        return realm_info
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="RoleObject")
+
+
+@_attrs_define
+class RoleObject:
+    """
+    Attributes:
+        id (str):
+        name (str):
+        permissions (list[str]):
+        is_system (bool):
+        display_name (str | Unset):
+        created_at (int | Unset):
+        updated_at (int | Unset):
+    """
+
+    id: str
+    name: str
+    permissions: list[str]
+    is_system: bool
+    display_name: str | Unset = UNSET
+    created_at: int | Unset = UNSET
+    updated_at: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        name = self.name
+
+        permissions = self.permissions
+
+        is_system = self.is_system
+
+        display_name = self.display_name
+
+        created_at = self.created_at
+
+        updated_at = self.updated_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "permissions": permissions,
+                "is_system": is_system,
+            }
+        )
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        name = d.pop("name")
+
+        permissions = cast(list[str], d.pop("permissions"))
+
+        is_system = d.pop("is_system")
+
+        display_name = d.pop("display_name", UNSET)
+
+        created_at = d.pop("created_at", UNSET)
+
+        updated_at = d.pop("updated_at", UNSET)
+
+        role_object = cls(
+            id=id,
+            name=name,
+            permissions=permissions,
+            is_system=is_system,
+            display_name=display_name,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        role_object.additional_properties = d
+        return role_object
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SearchHit")
+
+
+@_attrs_define
+class SearchHit:
+    """
+    Attributes:
+        type_ (str):
+        id (str):
+        label (str):
+        sublabel (str | Unset):
+        platform_id (str | Unset):
+    """
+
+    type_: str
+    id: str
+    label: str
+    sublabel: str | Unset = UNSET
+    platform_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        id = self.id
+
+        label = self.label
+
+        sublabel = self.sublabel
+
+        platform_id = self.platform_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "id": id,
+                "label": label,
+            }
+        )
+        if sublabel is not UNSET:
+            field_dict["sublabel"] = sublabel
+        if platform_id is not UNSET:
+            field_dict["platform_id"] = platform_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        type_ = d.pop("type")
+
+        id = d.pop("id")
+
+        label = d.pop("label")
+
+        sublabel = d.pop("sublabel", UNSET)
+
+        platform_id = d.pop("platform_id", UNSET)
+
+        search_hit = cls(
+            type_=type_,
+            id=id,
+            label=label,
+            sublabel=sublabel,
+            platform_id=platform_id,
+        )
+
+        search_hit.additional_properties = d
+        return search_hit
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.tenant_ref import TenantRef
+    from ..models.user_summary import UserSummary
+
+
+T = TypeVar("T", bound="Session")
+
+
+@_attrs_define
+class Session:
+    """A user session (Login, MFA verify, OTP login). `tenant_id`/`role` are the pinned tenant
+    the login resolved to.
+
+        Attributes:
+            kind (Literal['session']):
+            access_token (str):
+            refresh_token (str):
+            expires_in (int):
+            expires_at (str | Unset): RFC 3339.
+            tenant_id (str | Unset):
+            role (str | Unset):
+            user (UserSummary | Unset):
+            tenants (list[TenantRef] | Unset):
+    """
+
+    kind: Literal["session"]
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    expires_at: str | Unset = UNSET
+    tenant_id: str | Unset = UNSET
+    role: str | Unset = UNSET
+    user: UserSummary | Unset = UNSET
+    tenants: list[TenantRef] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        kind = self.kind
+
+        access_token = self.access_token
+
+        refresh_token = self.refresh_token
+
+        expires_in = self.expires_in
+
+        expires_at = self.expires_at
+
+        tenant_id = self.tenant_id
+
+        role = self.role
+
+        user: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.user, Unset):
+            user = self.user.to_dict()
+
+        tenants: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.tenants, Unset):
+            tenants = []
+            for tenants_item_data in self.tenants:
+                tenants_item = tenants_item_data.to_dict()
+                tenants.append(tenants_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "kind": kind,
+                "access_token": access_token,
+                "refresh_token": refresh_token,
+                "expires_in": expires_in,
+            }
+        )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if role is not UNSET:
+            field_dict["role"] = role
+        if user is not UNSET:
+            field_dict["user"] = user
+        if tenants is not UNSET:
+            field_dict["tenants"] = tenants
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.tenant_ref import TenantRef  # noqa: PLC0415
+        from ..models.user_summary import UserSummary  # noqa: PLC0415
+
+        d = dict(src_dict)
+        kind = cast(Literal["session"], d.pop("kind"))
+        if kind != "session":
+            raise ValueError(f"kind must match const 'session', got '{kind}'")
+
+        access_token = d.pop("access_token")
+
+        refresh_token = d.pop("refresh_token")
+
+        expires_in = d.pop("expires_in")
+
+        expires_at = d.pop("expires_at", UNSET)
+
+        tenant_id = d.pop("tenant_id", UNSET)
+
+        role = d.pop("role", UNSET)
+
+        _user = d.pop("user", UNSET)
+        user: UserSummary | Unset
+        if isinstance(_user, Unset):
+            user = UNSET
+        else:
+            user = UserSummary.from_dict(_user)
+
+        _tenants = d.pop("tenants", UNSET)
+        tenants: list[TenantRef] | Unset = UNSET
+        if _tenants is not UNSET:
+            tenants = []
+            for tenants_item_data in _tenants:
+                tenants_item = TenantRef.from_dict(tenants_item_data)
+
+                tenants.append(tenants_item)
+
+        session = cls(
+            kind=kind,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            expires_in=expires_in,
+            expires_at=expires_at,
+            tenant_id=tenant_id,
+            role=role,
+            user=user,
+            tenants=tenants,
+        )
+
+        session.additional_properties = d
+        return session
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

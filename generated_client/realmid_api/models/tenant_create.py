@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TenantCreate")
+
+
+@_attrs_define
+class TenantCreate:
+    """
+    Attributes:
+        display_name (str):
+        allowed_domains (list[str] | Unset):
+        signup_mode (str | Unset): `closed` (default), `allowlist` or `open` (ADR-045); partner tenants cannot set
+            `open`.
+    """
+
+    display_name: str
+    allowed_domains: list[str] | Unset = UNSET
+    signup_mode: str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        display_name = self.display_name
+
+        allowed_domains: list[str] | Unset = UNSET
+        if not isinstance(self.allowed_domains, Unset):
+            allowed_domains = self.allowed_domains
+
+        signup_mode = self.signup_mode
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "display_name": display_name,
+            }
+        )
+        if allowed_domains is not UNSET:
+            field_dict["allowed_domains"] = allowed_domains
+        if signup_mode is not UNSET:
+            field_dict["signup_mode"] = signup_mode
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        display_name = d.pop("display_name")
+
+        allowed_domains = cast(list[str], d.pop("allowed_domains", UNSET))
+
+        signup_mode = d.pop("signup_mode", UNSET)
+
+        tenant_create = cls(
+            display_name=display_name,
+            allowed_domains=allowed_domains,
+            signup_mode=signup_mode,
+        )
+
+        return tenant_create

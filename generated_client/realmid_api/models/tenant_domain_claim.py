@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TenantDomainClaim")
+
+
+@_attrs_define
+class TenantDomainClaim:
+    """
+    Attributes:
+        domain (str):
+        status (str):
+        method (str):
+        dns_record_name (str | Unset):
+        dns_record_value (str | Unset):
+        file_path (str | Unset):
+        file_content (str | Unset):
+    """
+
+    domain: str
+    status: str
+    method: str
+    dns_record_name: str | Unset = UNSET
+    dns_record_value: str | Unset = UNSET
+    file_path: str | Unset = UNSET
+    file_content: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        domain = self.domain
+
+        status = self.status
+
+        method = self.method
+
+        dns_record_name = self.dns_record_name
+
+        dns_record_value = self.dns_record_value
+
+        file_path = self.file_path
+
+        file_content = self.file_content
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "domain": domain,
+                "status": status,
+                "method": method,
+            }
+        )
+        if dns_record_name is not UNSET:
+            field_dict["dns_record_name"] = dns_record_name
+        if dns_record_value is not UNSET:
+            field_dict["dns_record_value"] = dns_record_value
+        if file_path is not UNSET:
+            field_dict["file_path"] = file_path
+        if file_content is not UNSET:
+            field_dict["file_content"] = file_content
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        domain = d.pop("domain")
+
+        status = d.pop("status")
+
+        method = d.pop("method")
+
+        dns_record_name = d.pop("dns_record_name", UNSET)
+
+        dns_record_value = d.pop("dns_record_value", UNSET)
+
+        file_path = d.pop("file_path", UNSET)
+
+        file_content = d.pop("file_content", UNSET)
+
+        tenant_domain_claim = cls(
+            domain=domain,
+            status=status,
+            method=method,
+            dns_record_name=dns_record_name,
+            dns_record_value=dns_record_value,
+            file_path=file_path,
+            file_content=file_content,
+        )
+
+        tenant_domain_claim.additional_properties = d
+        return tenant_domain_claim
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

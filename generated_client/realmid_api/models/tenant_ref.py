@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TenantRef")
+
+
+@_attrs_define
+class TenantRef:
+    """`tenant_id` is the wire name; `id` is accepted from older issuers.
+
+    Attributes:
+        role (str):
+        tenant_id (str | Unset):
+        id (str | Unset):
+        display_name (str | Unset):
+    """
+
+    role: str
+    tenant_id: str | Unset = UNSET
+    id: str | Unset = UNSET
+    display_name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        role = self.role
+
+        tenant_id = self.tenant_id
+
+        id = self.id
+
+        display_name = self.display_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "role": role,
+            }
+        )
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if id is not UNSET:
+            field_dict["id"] = id
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        role = d.pop("role")
+
+        tenant_id = d.pop("tenant_id", UNSET)
+
+        id = d.pop("id", UNSET)
+
+        display_name = d.pop("display_name", UNSET)
+
+        tenant_ref = cls(
+            role=role,
+            tenant_id=tenant_id,
+            id=id,
+            display_name=display_name,
+        )
+
+        tenant_ref.additional_properties = d
+        return tenant_ref
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

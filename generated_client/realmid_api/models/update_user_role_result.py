@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="UpdateUserRoleResult")
+
+
+@_attrs_define
+class UpdateUserRoleResult:
+    """
+    Attributes:
+        id (str):
+        role (str):
+        tenant_id (str):
+        updated_at (int | Unset):
+    """
+
+    id: str
+    role: str
+    tenant_id: str
+    updated_at: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        role = self.role
+
+        tenant_id = self.tenant_id
+
+        updated_at = self.updated_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "role": role,
+                "tenant_id": tenant_id,
+            }
+        )
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        role = d.pop("role")
+
+        tenant_id = d.pop("tenant_id")
+
+        updated_at = d.pop("updated_at", UNSET)
+
+        update_user_role_result = cls(
+            id=id,
+            role=role,
+            tenant_id=tenant_id,
+            updated_at=updated_at,
+        )
+
+        update_user_role_result.additional_properties = d
+        return update_user_role_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="User")
+
+
+@_attrs_define
+class User:
+    """
+    Attributes:
+        id (str):
+        email (str | Unset):
+        display_name (str | Unset):
+        status (str | Unset): `active`, `suspended` or `deactivated`; the server may add statuses.
+        mfa_enabled (bool | Unset):
+        role (str | Unset):
+    """
+
+    id: str
+    email: str | Unset = UNSET
+    display_name: str | Unset = UNSET
+    status: str | Unset = UNSET
+    mfa_enabled: bool | Unset = UNSET
+    role: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        email = self.email
+
+        display_name = self.display_name
+
+        status = self.status
+
+        mfa_enabled = self.mfa_enabled
+
+        role = self.role
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if email is not UNSET:
+            field_dict["email"] = email
+        if display_name is not UNSET:
+            field_dict["display_name"] = display_name
+        if status is not UNSET:
+            field_dict["status"] = status
+        if mfa_enabled is not UNSET:
+            field_dict["mfa_enabled"] = mfa_enabled
+        if role is not UNSET:
+            field_dict["role"] = role
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        email = d.pop("email", UNSET)
+
+        display_name = d.pop("display_name", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        mfa_enabled = d.pop("mfa_enabled", UNSET)
+
+        role = d.pop("role", UNSET)
+
+        user = cls(
+            id=id,
+            email=email,
+            display_name=display_name,
+            status=status,
+            mfa_enabled=mfa_enabled,
+            role=role,
+        )
+
+        user.additional_properties = d
+        return user
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

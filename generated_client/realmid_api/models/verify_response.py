@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="VerifyResponse")
+
+
+@_attrs_define
+class VerifyResponse:
+    """
+    Attributes:
+        otp_id (str):
+        issuer_user_id (str):
+        issued_at (str): RFC 3339.
+        subject_ref (str):
+        purpose (str):
+    """
+
+    otp_id: str
+    issuer_user_id: str
+    issued_at: str
+    subject_ref: str
+    purpose: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        otp_id = self.otp_id
+
+        issuer_user_id = self.issuer_user_id
+
+        issued_at = self.issued_at
+
+        subject_ref = self.subject_ref
+
+        purpose = self.purpose
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "otp_id": otp_id,
+                "issuer_user_id": issuer_user_id,
+                "issued_at": issued_at,
+                "subject_ref": subject_ref,
+                "purpose": purpose,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        otp_id = d.pop("otp_id")
+
+        issuer_user_id = d.pop("issuer_user_id")
+
+        issued_at = d.pop("issued_at")
+
+        subject_ref = d.pop("subject_ref")
+
+        purpose = d.pop("purpose")
+
+        verify_response = cls(
+            otp_id=otp_id,
+            issuer_user_id=issuer_user_id,
+            issued_at=issued_at,
+            subject_ref=subject_ref,
+            purpose=purpose,
+        )
+
+        verify_response.additional_properties = d
+        return verify_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

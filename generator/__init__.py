@@ -1,0 +1,1 @@
+"""Generator for the ``realmid_api`` client package; run it with ``python -m generator``."""

@@ -1,0 +1,198 @@
+"""The generated wire models read and write JSON shaped like the Go reference's types.
+
+Each body below is what the issuer sends (field names from the reference); parsing it
+and writing it back must give the same JSON, unknown fields included, so a server that
+adds a field never loses data on its way through the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from realmid_api import models
+from realmid_api.api.auth import login, token
+from realmid_api.types import UNSET
+
+USER = {"id": "usr_1", "email": "ada@example.com", "display_name": "Ada"}
+
+BODIES: dict[str, dict[str, Any]] = {
+    "Session": {
+        "kind": "session",
+        "access_token": "eyJ.a.b",
+        "refresh_token": "rt_1",
+        "expires_in": 900,
+        "expires_at": "2026-11-26T22:00:00Z",
+        "tenant_id": "ten_1",
+        "role": "owner",
+        "user": USER,
+        "tenants": [
+            {"tenant_id": "ten_1", "role": "owner", "display_name": "Acme"},
+            {"id": "ten_legacy", "role": "member"},
+        ],
+        "server_added_field": {"nested": [1, 2]},
+    },
+    "TenantChoice": {
+        "kind": "tenant_choice",
+        "user": USER,
+        "tenants": [{"tenant_id": "a", "role": "member"}, {"tenant_id": "b", "role": "owner"}],
+    },
+    "PlatformTokenResponse": {
+        "kind": "platform_token",
+        "access_token": "pat",
+        "refresh_token": "prt",
+        "expires_in": 300,
+        "token_type": "Bearer",
+    },
+    "MintResult": {
+        "kind": "token",
+        "access_token": "at",
+        "refresh_token": "rt",
+        "expires_in": 900,
+        "tenant_id": "ten_2",
+        "role": "dispatch",
+    },
+    "Tenant": {
+        "id": "ten_1",
+        "display_name": "Acme",
+        "owner_user_id": "usr_1",
+        "config": {"theme": "dark", "limits": {"seats": 5}},
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-02T00:00:00Z",
+    },
+    "RoleListPage": {
+        "items": [
+            {
+                "id": "rol_1",
+                "name": "owner",
+                "permissions": ["*"],
+                "is_system": True,
+                "created_at": 1,
+                "updated_at": 2,
+            },
+            {
+                "id": "rol_2",
+                "name": "salesman",
+                "display_name": "Sales",
+                "permissions": [],
+                "is_system": False,
+                "created_at": 3,
+                "updated_at": 4,
+            },
+        ],
+        "next_cursor": "c2",
+        "total": 7,
+    },
+    "AdminPlatformsResponse": {
+        "items": [
+            {
+                "id": "plt_1",
+                "display_name": "Realm One",
+                "slug": "realm-one",
+                "status": "active",
+                "signup_mode": "some_future_mode",
+                "domains": ["one.example"],
+                "owner": {"user_id": "usr_1", "name": "Ada", "email": "ada@example.com"},
+                "tenants_count": 3,
+                "users_count": 40,
+                "last_activity_at": 1764190000,
+                "created_at": 1700000000,
+            }
+        ],
+        "next_cursor": None,
+        "total": 1,
+    },
+    "TokenRequest": {
+        "grant_type": "refresh_token",
+        "refresh_token": "rt",
+        "tenant_id": "ten_2",
+        "custom_claims": {"plan": "pro", "seats": 4, "flags": ["a", "b"]},
+    },
+    "AccessTokenClaims": {
+        "iss": "https://auth.realmid.dev",
+        "sub": "usr_1",
+        "aud": ["app.example", "api.example"],
+        "iat": 1764190000,
+        "nbf": 1764190000,
+        "exp": 1764190900,
+        "jti": "jti_1",
+        "azp": "app.example",
+        "tenant_id": "ten_1",
+        "role": "owner",
+        "amr": ["pwd", "otp"],
+        "acr": "aal2",
+        "mfa_at": 1764190000,
+        "plan": "pro",
+    },
+    "Error": {
+        "code": "mfa_required",
+        "message": "second factor required",
+        "mfa_challenge_token": "mct",
+        "methods": ["totp", "otp_internal"],
+        "some_new_sibling": True,
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(BODIES))
+def test_round_trip_keeps_every_field(name: str) -> None:
+    body = BODIES[name]
+    model = getattr(models, name).from_dict(json.loads(json.dumps(body)))
+    assert model.to_dict() == body
+
+
+def test_unknown_fields_are_reachable_not_just_preserved() -> None:
+    session = models.Session.from_dict(BODIES["Session"])
+    assert session["server_added_field"] == {"nested": [1, 2]}
+    assert session.user.email == "ada@example.com"
+    assert [t.tenant_id for t in session.tenants] == ["ten_1", UNSET]
+    assert session.tenants[1].id == "ten_legacy"  # older issuers' fallback name
+
+
+def test_claims_audience_is_a_string_or_a_list() -> None:
+    as_list = models.AccessTokenClaims.from_dict(BODIES["AccessTokenClaims"])
+    as_str = models.AccessTokenClaims.from_dict({**BODIES["AccessTokenClaims"], "aud": "one"})
+    assert as_list.aud == ["app.example", "api.example"]
+    assert as_str.aud == "one"
+
+
+def test_server_extensible_values_stay_strings() -> None:
+    """An enum the server extends must not make parsing raise (the generator's weak spot)."""
+    user = models.User.from_dict({"id": "u", "status": "pending_review"})
+    assert user.status == "pending_review"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (BODIES["PlatformTokenResponse"], "PlatformTokenResponse"),
+        (BODIES["Session"], "Session"),
+        (BODIES["TenantChoice"], "TenantChoice"),
+    ],
+)
+def test_login_union_is_told_apart_by_its_kind_tag(body: dict[str, Any], expected: str) -> None:
+    import httpx
+    from realmid_api import Client
+
+    response = httpx.Response(200, json=body)
+    parsed = login._parse_response(client=Client(base_url="http://x"), response=response)
+    assert type(parsed).__name__ == expected
+
+
+def test_token_union_is_told_apart_by_its_kind_tag() -> None:
+    import httpx
+    from realmid_api import Client
+
+    client = Client(base_url="http://x")
+    for body, expected in (
+        (BODIES["PlatformTokenResponse"], models.PlatformTokenResponse),
+        (BODIES["MintResult"], models.MintResult),
+    ):
+        parsed = token._parse_response(client=client, response=httpx.Response(200, json=body))
+        assert isinstance(parsed, expected)
+
+
+def test_a_session_shaped_body_with_a_wrong_tag_is_not_a_session() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        models.Session.from_dict({**BODIES["Session"], "kind": "platform_token"})
