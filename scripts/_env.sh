@@ -9,9 +9,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.realmid-installed
 want="$(sha256sum pyproject.toml | cut -d' ' -f1) ${REALMID_EXTRAS}"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[${REALMID_EXTRAS}]"
-    echo "$want" > "$stamp"
+# One line per (pyproject, extras) installed, so quickstart and test don't undo each other.
+if ! grep -qxF "$want" "$stamp" 2>/dev/null; then
+    echo "installing realmid[${REALMID_EXTRAS}] into .venv (log: .venv/install.log)" >&2
+    # pip's chatter goes to a log; it is shown only when the install fails.
+    if ! { .venv/bin/python -m pip install --upgrade pip \
+           && .venv/bin/python -m pip install -e ".[${REALMID_EXTRAS}]"; } >.venv/install.log 2>&1; then
+        cat .venv/install.log >&2
+        exit 1
+    fi
+    echo "$want" >> "$stamp"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
