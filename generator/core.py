@@ -235,7 +235,10 @@ def check(spec: Path, out: Path) -> list[str]:
         generate(spec, Path(tmp))
         expected = snapshot(Path(tmp))
     actual = snapshot(out)
-    return [f"{kind}: {display(out / rel)}" for kind, rel in diff_trees(expected, actual)]
+    problems = [f"{kind}: {display(out / rel)}" for kind, rel in diff_trees(expected, actual)]
+    from generator import twins  # imports this module
+
+    return problems + [f"{kind}: {path}" for kind, path in twins.check()]
 
 
 def regenerate(spec: Path, out: Path) -> int:
@@ -250,7 +253,10 @@ def regenerate(spec: Path, out: Path) -> int:
         )
     with tempfile.TemporaryDirectory(prefix="realmid-generator-") as tmp:
         generate(spec, Path(tmp))
-        return sync_tree(Path(tmp), out)
+        changes = sync_tree(Path(tmp), out)
+    from generator import twins  # imports this module
+
+    return changes + twins.regenerate()
 
 
 def sync_tree(src: Path, dst: Path) -> int:

@@ -1,0 +1,1 @@
+"""The async sources. ``python -m generator`` derives ``realmid/_sync`` from them."""

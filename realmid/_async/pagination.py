@@ -1,0 +1,54 @@
+"""Lazy, page-by-page iteration over list endpoints (SPEC §7)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Generic, TypeVar
+
+from realmid._concurrency import AsyncPageFetch
+from realmid.errors import ErrorCode, RealmError
+from realmid.models import Page
+
+T = TypeVar("T")
+
+
+class AsyncPaginated(Generic[T]):
+    """Iterate every item of a list, fetching one page at a time; or page by hand.
+
+    Only the current page is held, so memory stays flat however long the list is::
+
+        for tenant in realm.tenants.list():
+            ...
+        first = realm.tenants.list().page(limit=20)
+        second = realm.tenants.list().page(cursor=first.next_cursor, limit=20)
+    """
+
+    def __init__(self, fetch: AsyncPageFetch[T], *, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be a positive page size")
+        self._fetch = fetch
+        self._limit = limit
+
+    async def page(self, cursor: str | None = None, limit: int | None = None) -> Page[T]:
+        """Fetch one page: the first when ``cursor`` is None, else the one ``cursor`` names."""
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be a positive page size")
+        return await self._fetch(cursor, limit if limit is not None else self._limit)
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Yield each page in turn, following ``next_cursor`` until the last page."""
+        cursor: str | None = None
+        while True:
+            page = await self.page(cursor)
+            yield page
+            if not page.next_cursor:
+                return
+            if page.next_cursor == cursor:
+                # A server bug would otherwise loop forever on the same page.
+                raise RealmError(ErrorCode.SERVER_ERROR, "pagination cursor did not advance")
+            cursor = page.next_cursor
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item

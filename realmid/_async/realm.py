@@ -1,0 +1,285 @@
+"""The realm handle: configuration, the platform-token flow, ``info()`` and ``request()``.
+
+This is the async source; ``python -m generator`` derives the sync face from it, so the
+docstrings show calls the way the sync face spells them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from realmid_api import AuthenticatedClient
+from realmid_api.api.realm import get_realm_info
+from realmid_api.models import RealmInfo as WireRealmInfo
+from realmid_api.types import Response
+
+from realmid._auth_flow import PlatformTokenAuth
+from realmid._auth_flow import user_bearer as as_user
+from realmid._concurrency import AsyncLock, AsyncOp
+from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
+from realmid._http import USER_AGENT, RealmTransport
+from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
+from realmid.models import RealmInfo
+
+T = TypeVar("T")
+
+# Header values the SDK forwards for the caller: printable ASCII only, so nobody can smuggle
+# a second header (CR/LF) through a user id or an IP.
+_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+
+
+def _header_value(name: str, value: str) -> str:
+    if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+        raise ValueError(f"{name} must be a non-empty printable ASCII string")
+    return value
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+class AsyncRealm:
+    """The SDK handle for one realm. Construct one at startup and share it.
+
+    Construction validates the configuration and makes no network call::
+
+        realm = AsyncRealm(realm_id="01HXYZ...", api_key="rk_live_...")
+        info = realm.info()
+
+    The handle is safe to share across tasks (the async face) or threads (the sync face).
+    It owns an HTTP client: close the handle when done, or use it as a context manager.
+    """
+
+    def __init__(
+        self,
+        realm_id: str,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        origin: str | None = None,
+        logger: logging.Logger | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        leeway: float | timedelta = 30.0,
+        clock: Any = None,
+        revocation: Any = None,
+        timeout: float | timedelta = 30.0,
+        retry: RetryPolicy | None = None,
+        token_refresh_buffer: float | timedelta = 60.0,
+    ) -> None:
+        self._config = RealmConfig(
+            realm_id=realm_id,
+            api_key=api_key,
+            base_url=base_url,
+            origin=origin,
+            logger=logger or logging.getLogger("realmid"),
+            leeway=leeway,
+            clock=clock,
+            revocation=revocation,
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            token_refresh_buffer=token_refresh_buffer,
+            http_client=http_client,
+        )
+        config = self._config
+        # The generated client's own token field stays empty: the Auth below owns the bearer.
+        self._api = AuthenticatedClient(base_url=config.base_url, token="")
+        self._auth = PlatformTokenAuth(
+            realm_id=config.realm_id,
+            api_key=config.api_key,
+            refresh_buffer=config.token_refresh_buffer,
+            logger=config.logger,
+            api_client=self._api,
+        )
+        self._owns_http = http_client is None
+        if http_client is None:
+            http_client = httpx.AsyncClient(
+                base_url=config.base_url,
+                auth=self._auth,
+                timeout=config.timeout,
+                headers={"User-Agent": USER_AGENT},
+                transport=RealmTransport(httpx.AsyncHTTPTransport(), config.retry, config.logger),
+            )
+        else:
+            # A caller-supplied client keeps its transport; it gets our auth and base URL.
+            http_client.auth = self._auth
+            http_client.base_url = httpx.URL(config.base_url)
+        self._http = http_client
+        self._auth.bind(self._http)
+        self._api.set_async_httpx_client(self._http)
+        self._info: RealmInfo | None = None
+        self._info_lock = AsyncLock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(realm_id={self.realm_id!r}, base_url={self.base_url!r})"
+
+    # -- properties ------------------------------------------------------------------------
+
+    @property
+    def realm_id(self) -> str:
+        """The realm's id."""
+        return self._config.realm_id
+
+    @property
+    def base_url(self) -> str:
+        """The issuer's base URL (also the ``iss`` of its access tokens)."""
+        return self._config.base_url
+
+    @property
+    def revocation(self) -> Any:
+        """The configured revocation cache, or None."""
+        return self._config.revocation
+
+    @property
+    def api_client(self) -> AuthenticatedClient:
+        """The generated ``realmid_api`` client, wired with the platform-token flow.
+
+        Any generated operation can be called with it directly::
+
+            from realmid_api.api.tenants import list_tenants
+            page = list_tenants.sync(client=realm.api_client)
+        """
+        return self._api
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP client (unless it was supplied by the caller)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncRealm:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- calls -----------------------------------------------------------------------------
+
+    async def _send(self, op: AsyncOp, **kwargs: Any) -> Response[Any]:
+        """Run a generated operation; return its 2xx response or raise its RealmError."""
+        try:
+            response = await op(client=self._api, **kwargs)
+        except RealmError:
+            raise
+        except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            # Transport failures, and 2xx bodies that are not the documented JSON.
+            raise error_from_exception(exc) from exc
+        if not 200 <= response.status_code < 300:
+            raise error_from_parts(response.status_code, response.content, response.headers)
+        return response
+
+    async def _call(self, op: AsyncOp, expect: type[T], **kwargs: Any) -> T:
+        """Run a generated operation; return its parsed 2xx body, checked to be ``expect``."""
+        response = await self._send(op, **kwargs)
+        parsed = response.parsed
+        if not isinstance(parsed, expect):
+            raise RealmError(
+                ErrorCode.SERVER_ERROR,
+                f"unexpected response body for HTTP {int(response.status_code)}",
+                int(response.status_code),
+                request_id=response.headers.get("x-request-id"),
+            )
+        return parsed
+
+    async def info(self) -> RealmInfo:
+        """Realm metadata, fetched once and cached for the handle's lifetime.
+
+        Concurrent first calls share one request.
+        """
+        cached = self._info
+        if cached is not None:
+            return cached
+        async with self._info_lock:
+            if self._info is None:
+                wire = await self._call(
+                    get_realm_info.asyncio_detailed, WireRealmInfo, platform_id=self.realm_id
+                )
+                self._info = RealmInfo(
+                    id=wire.id,
+                    audience=_text(wire.audience),
+                    domain=_text(wire.domain),
+                    display_name=_text(wire.display_name),
+                    extra=dict(wire.additional_properties),
+                )
+            return self._info
+
+    async def origin(self) -> str:
+        """The ``Origin`` sent on auth calls: the configured one, else from ``info().audience``."""
+        if self._config.origin:
+            return self._config.origin
+        audience = (await self.info()).audience
+        if not audience:
+            raise RealmError(
+                ErrorCode.MISSING_ORIGIN,
+                "no origin configured and the realm's info has no audience to derive it from",
+            )
+        url = httpx.URL(audience if "://" in audience else f"https://{audience}")
+        port = f":{url.port}" if url.port else ""
+        return f"{url.scheme}://{url.host}{port}"
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        content: bytes | str | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        on_behalf_of_user: str | None = None,
+        on_behalf_of_ip: str | None = None,
+        user_bearer: str | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """Send an authenticated request to any path of the issuer (Go's ``Do``).
+
+        The escape hatch for BFF / proxy code that forwards calls the typed surface does not
+        cover. The platform token is minted behind the scenes; ``Authorization`` is always
+        set by the SDK (one in ``headers`` is dropped). ``user_bearer`` replaces the platform
+        bearer on the wire, though the platform token is still minted. A non-2xx answer is
+        returned intact: ``realmid.errors.raise_for_status(response)`` turns it into a
+        RealmError::
+
+            response = realm.request("GET", "/tenants", params={"limit": 10},
+                                     on_behalf_of_ip="203.0.113.9")
+        """
+        if not isinstance(path, str) or "://" in path or path.startswith("//"):
+            # An absolute URL would send the platform token to another host.
+            raise ValueError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
+        path = path if path.startswith("/") else f"/{path}"
+        send_headers = httpx.Headers(headers or {})
+        send_headers.pop("authorization", None)
+        if on_behalf_of_user is not None:
+            send_headers["X-On-Behalf-Of-User"] = _header_value(
+                "on_behalf_of_user", on_behalf_of_user
+            )
+        if on_behalf_of_ip is not None:
+            send_headers["X-On-Behalf-Of-IP"] = _header_value("on_behalf_of_ip", on_behalf_of_ip)
+        if user_bearer is not None:
+            _header_value("user_bearer", user_bearer)
+        with as_user(user_bearer):
+            try:
+                return await self._http.request(
+                    method,
+                    path,
+                    json=json,
+                    content=content,
+                    params=params,
+                    headers=send_headers,
+                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                )
+            except RealmError:
+                raise
+            except httpx.HTTPError as exc:
+                raise error_from_exception(exc) from exc

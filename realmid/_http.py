@@ -1,0 +1,95 @@
+"""The transport under every request: retries (httpx-retries), one debug log line each.
+
+Both faces of the client share it: :class:`RealmTransport` wraps an ``HTTPTransport`` for
+``httpx.Client`` or an ``AsyncHTTPTransport`` for ``httpx.AsyncClient``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import httpx
+from httpx_retries import Retry, RetryTransport
+
+from realmid._config import RetryPolicy
+from realmid._version import __version__
+
+USER_AGENT = f"realmid-python/{__version__}"
+_RETRYABLE_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
+
+
+def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:
+    return Retry(
+        total=policy.max_retries,
+        allowed_methods=methods,
+        backoff_factor=policy.backoff_factor,
+        max_backoff_wait=policy.max_backoff,
+        total_timeout=policy.total_timeout,
+        respect_retry_after_header=True,
+    )
+
+
+class RealmTransport(RetryTransport):
+    """Retries idempotent requests, and POSTs that carry an ``Idempotency-Key``.
+
+    A POST without the key is sent once: the server may have acted on it before the
+    failure, and a blind retry could create things twice.
+    """
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        policy: RetryPolicy,
+        logger: logging.Logger,
+    ) -> None:
+        super().__init__(transport=transport, retry=_retry(policy, _RETRYABLE_METHODS))
+        self._post_retry = _retry(policy, (*_RETRYABLE_METHODS, "POST"))
+        self._logger = logger
+
+    def _prepare(self, request: httpx.Request) -> float:
+        if request.method == "POST" and "idempotency-key" in request.headers:
+            request.extensions.setdefault("retry", self._post_retry)
+        return time.perf_counter()
+
+    def _log(
+        self,
+        request: httpx.Request,
+        started: float,
+        response: httpx.Response | None,
+        exc: Exception | None,
+    ) -> None:
+        if not self._logger.isEnabledFor(logging.DEBUG):
+            return
+        retry = (response.extensions.get("retry") if response is not None else None) or None
+        retries = retry.attempts_made if isinstance(retry, Retry) else 0
+        outcome = str(response.status_code) if response is not None else type(exc).__name__
+        # Path only: never headers or bodies, which carry tokens, keys and OTP values.
+        self._logger.debug(
+            "realmid: %s %s -> %s in %.1f ms (retries=%d)",
+            request.method,
+            request.url.path,
+            outcome,
+            (time.perf_counter() - started) * 1000,
+            retries,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        started = self._prepare(request)
+        try:
+            response = super().handle_request(request)
+        except Exception as exc:
+            self._log(request, started, None, exc)
+            raise
+        self._log(request, started, response, None)
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = self._prepare(request)
+        try:
+            response = await super().handle_async_request(request)
+        except Exception as exc:
+            self._log(request, started, None, exc)
+            raise
+        self._log(request, started, response, None)
+        return response
