@@ -192,10 +192,14 @@ class PlatformTokenAuth(httpx.Auth):
         if not isinstance(outcome, httpx.Response) or outcome.status_code != 200:
             return None
         try:
-            body = PlatformTokenResponse.from_dict(outcome.json())
+            data = outcome.json()
+            # A missing lifetime is treated like a zero one (below), not as a broken answer.
+            data.setdefault("expires_in", 0)
+            body = PlatformTokenResponse.from_dict(data)
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             raise error_from_exception(err) from err
-        ttl = float(body.expires_in) if isinstance(body.expires_in, int | float) else 0.0
+        expires_in = body.expires_in
+        ttl = float(expires_in) if isinstance(expires_in, int | float) else 0.0
         if ttl <= 0:
             self._logger.warning(
                 "realmid: platform token came with expires_in=%r; using it for %ss",

@@ -104,6 +104,7 @@ def test_every_operation_documents_its_errors_with_the_one_envelope(
         path_params = [p for p in op.get("parameters", []) if resolve(spec, p)["in"] == "path"]
         if path_params:
             assert 404 in statuses, f"{where}: a path id can be unknown"
+            assert 400 in statuses, f"{where}: a path id can break its constraints"
         for status, response in op["responses"].items():
             if status.startswith("2"):
                 assert resolve(spec, response).get("description"), where

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ConfigPatch")
 
@@ -12,24 +14,110 @@ T = TypeVar("T", bound="ConfigPatch")
 @_attrs_define
 class ConfigPatch:
     """A partial patch of realm configuration. The server keeps an allowlist of mutable keys
-    (e.g. `platform_refresh_rotates`, `otp_login_enabled`, `otp_mfa_enabled`,
-    `mfa_session_ttl_seconds`, `require_bff_login`, `session_limit`) and answers 400 for others.
+    (the properties below; a newer server may accept more) and answers 400 for others.
 
+        Attributes:
+            platform_refresh_rotates (bool | Unset): Platform refresh rotates the refresh token (default false, ADR-051).
+            otp_login_enabled (bool | Unset): `POST /auth/otp/login` is open.
+            otp_mfa_enabled (bool | Unset): `otp_internal` is offered as a second factor.
+            mfa_session_ttl_seconds (int | Unset): The realm's default MFA freshness window (the middleware's default max
+                age).
+            require_bff_login (bool | Unset): User-scoped calls must come through the platform bearer + `X-On-Behalf-Of-
+                User`.
+            session_limit (int | None | Unset): Live sessions a user may hold; null means unlimited.
+            access_token_ttl (int | Unset): Lifetime of user access tokens, seconds.
+            platform_token_ttl (int | Unset): Lifetime of platform access tokens, seconds.
     """
 
+    platform_refresh_rotates: bool | Unset = UNSET
+    otp_login_enabled: bool | Unset = UNSET
+    otp_mfa_enabled: bool | Unset = UNSET
+    mfa_session_ttl_seconds: int | Unset = UNSET
+    require_bff_login: bool | Unset = UNSET
+    session_limit: int | None | Unset = UNSET
+    access_token_ttl: int | Unset = UNSET
+    platform_token_ttl: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        platform_refresh_rotates = self.platform_refresh_rotates
+
+        otp_login_enabled = self.otp_login_enabled
+
+        otp_mfa_enabled = self.otp_mfa_enabled
+
+        mfa_session_ttl_seconds = self.mfa_session_ttl_seconds
+
+        require_bff_login = self.require_bff_login
+
+        session_limit: int | None | Unset
+        if isinstance(self.session_limit, Unset):
+            session_limit = UNSET
+        else:
+            session_limit = self.session_limit
+
+        access_token_ttl = self.access_token_ttl
+
+        platform_token_ttl = self.platform_token_ttl
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if platform_refresh_rotates is not UNSET:
+            field_dict["platform_refresh_rotates"] = platform_refresh_rotates
+        if otp_login_enabled is not UNSET:
+            field_dict["otp_login_enabled"] = otp_login_enabled
+        if otp_mfa_enabled is not UNSET:
+            field_dict["otp_mfa_enabled"] = otp_mfa_enabled
+        if mfa_session_ttl_seconds is not UNSET:
+            field_dict["mfa_session_ttl_seconds"] = mfa_session_ttl_seconds
+        if require_bff_login is not UNSET:
+            field_dict["require_bff_login"] = require_bff_login
+        if session_limit is not UNSET:
+            field_dict["session_limit"] = session_limit
+        if access_token_ttl is not UNSET:
+            field_dict["access_token_ttl"] = access_token_ttl
+        if platform_token_ttl is not UNSET:
+            field_dict["platform_token_ttl"] = platform_token_ttl
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        config_patch = cls()
+        platform_refresh_rotates = d.pop("platform_refresh_rotates", UNSET)
+
+        otp_login_enabled = d.pop("otp_login_enabled", UNSET)
+
+        otp_mfa_enabled = d.pop("otp_mfa_enabled", UNSET)
+
+        mfa_session_ttl_seconds = d.pop("mfa_session_ttl_seconds", UNSET)
+
+        require_bff_login = d.pop("require_bff_login", UNSET)
+
+        def _parse_session_limit(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        session_limit = _parse_session_limit(d.pop("session_limit", UNSET))
+
+        access_token_ttl = d.pop("access_token_ttl", UNSET)
+
+        platform_token_ttl = d.pop("platform_token_ttl", UNSET)
+
+        config_patch = cls(
+            platform_refresh_rotates=platform_refresh_rotates,
+            otp_login_enabled=otp_login_enabled,
+            otp_mfa_enabled=otp_mfa_enabled,
+            mfa_session_ttl_seconds=mfa_session_ttl_seconds,
+            require_bff_login=require_bff_login,
+            session_limit=session_limit,
+            access_token_ttl=access_token_ttl,
+            platform_token_ttl=platform_token_ttl,
+        )
 
         config_patch.additional_properties = d
         return config_patch

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,6 +22,8 @@ class Tenant:
         id (str):
         display_name (str | Unset):
         owner_user_id (str | Unset):
+        signup_mode (str | Unset):
+        allowed_domains (list[str] | Unset):
         config (TenantConfig | Unset):
         created_at (str | Unset):
         updated_at (str | Unset):
@@ -30,6 +32,8 @@ class Tenant:
     id: str
     display_name: str | Unset = UNSET
     owner_user_id: str | Unset = UNSET
+    signup_mode: str | Unset = UNSET
+    allowed_domains: list[str] | Unset = UNSET
     config: TenantConfig | Unset = UNSET
     created_at: str | Unset = UNSET
     updated_at: str | Unset = UNSET
@@ -41,6 +45,12 @@ class Tenant:
         display_name = self.display_name
 
         owner_user_id = self.owner_user_id
+
+        signup_mode = self.signup_mode
+
+        allowed_domains: list[str] | Unset = UNSET
+        if not isinstance(self.allowed_domains, Unset):
+            allowed_domains = self.allowed_domains
 
         config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.config, Unset):
@@ -61,6 +71,10 @@ class Tenant:
             field_dict["display_name"] = display_name
         if owner_user_id is not UNSET:
             field_dict["owner_user_id"] = owner_user_id
+        if signup_mode is not UNSET:
+            field_dict["signup_mode"] = signup_mode
+        if allowed_domains is not UNSET:
+            field_dict["allowed_domains"] = allowed_domains
         if config is not UNSET:
             field_dict["config"] = config
         if created_at is not UNSET:
@@ -81,6 +95,10 @@ class Tenant:
 
         owner_user_id = d.pop("owner_user_id", UNSET)
 
+        signup_mode = d.pop("signup_mode", UNSET)
+
+        allowed_domains = cast(list[str], d.pop("allowed_domains", UNSET))
+
         _config = d.pop("config", UNSET)
         config: TenantConfig | Unset
         if isinstance(_config, Unset):
@@ -96,6 +114,8 @@ class Tenant:
             id=id,
             display_name=display_name,
             owner_user_id=owner_user_id,
+            signup_mode=signup_mode,
+            allowed_domains=allowed_domains,
             config=config,
             created_at=created_at,
             updated_at=updated_at,

@@ -96,9 +96,7 @@ def sync_detailed(
         platform_id (str):
         body (ConfigPatch): A partial patch of realm configuration. The server keeps an allowlist
             of mutable keys
-            (e.g. `platform_refresh_rotates`, `otp_login_enabled`, `otp_mfa_enabled`,
-            `mfa_session_ttl_seconds`, `require_bff_login`, `session_limit`) and answers 400 for
-            others.
+            (the properties below; a newer server may accept more) and answers 400 for others.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,9 +130,7 @@ def sync(
         platform_id (str):
         body (ConfigPatch): A partial patch of realm configuration. The server keeps an allowlist
             of mutable keys
-            (e.g. `platform_refresh_rotates`, `otp_login_enabled`, `otp_mfa_enabled`,
-            `mfa_session_ttl_seconds`, `require_bff_login`, `session_limit`) and answers 400 for
-            others.
+            (the properties below; a newer server may accept more) and answers 400 for others.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,9 +159,7 @@ async def asyncio_detailed(
         platform_id (str):
         body (ConfigPatch): A partial patch of realm configuration. The server keeps an allowlist
             of mutable keys
-            (e.g. `platform_refresh_rotates`, `otp_login_enabled`, `otp_mfa_enabled`,
-            `mfa_session_ttl_seconds`, `require_bff_login`, `session_limit`) and answers 400 for
-            others.
+            (the properties below; a newer server may accept more) and answers 400 for others.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,9 +191,7 @@ async def asyncio(
         platform_id (str):
         body (ConfigPatch): A partial patch of realm configuration. The server keeps an allowlist
             of mutable keys
-            (e.g. `platform_refresh_rotates`, `otp_login_enabled`, `otp_mfa_enabled`,
-            `mfa_session_ttl_seconds`, `require_bff_login`, `session_limit`) and answers 400 for
-            others.
+            (the properties below; a newer server may accept more) and answers 400 for others.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,403 @@
+"""The ASGI application: request ids, faults, rate limits, contract validation, dispatch.
+
+Every contract request goes through one pipeline: match the operation in the contract,
+rate-limit, validate path/query/header parameters and the JSON body, authenticate with
+the schemes the operation lists, replay idempotent POSTs, run the handler under the
+state lock, and check the answer against the contract (violations are recorded for the
+test suite to assert on, never raised at the client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from realmid.testing.call import Call, Reply
+from realmid.testing.contract import Contract, InputError, Operation
+from realmid.testing.errors import ApiError, bad_request, not_found, unauthorized
+from realmid.testing.faults import Faults
+from realmid.testing.handlers.table import ROUTES
+from realmid.testing.idempotency import IdempotencyStore, KeyReused
+from realmid.testing.principal import authenticate, bearer
+from realmid.testing.ratelimit import RateLimiter
+from realmid.testing.realms import RealmHandle
+from realmid.testing.store import Store
+
+log = logging.getLogger("realmid.testing")
+
+MAX_BODY = 64 * 1024
+REQUEST_ID = "realmid.request_id"
+CONTROL_PREFIX = "/_emulator"
+JWKS_PATH = "/.well-known/jwks.json"
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    """Everything the application serves from, shared with the Python-side API."""
+
+    store: Store
+    contract: Contract
+    faults: Faults
+    limiter: RateLimiter
+    idempotency: IdempotencyStore
+    default_realm: RealmHandle
+    violations: list[str] = field(default_factory=list)
+
+    def record_violation(self, message: str) -> None:
+        """Note an answer the contract does not allow (the test suite asserts none happen)."""
+        with self.store.lock:
+            self.violations.append(message)
+        log.warning("contract violation: %s", message)
+
+
+class InjectedDrop(Exception):
+    """Raised after a response has started, so the server closes the connection mid-body."""
+
+
+def json_bytes(body: Any) -> bytes:
+    """Compact JSON."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def error_response(error: ApiError, request_id: str | None) -> Response:
+    """The envelope response of ``error``."""
+    return Response(
+        json_bytes(error.envelope(request_id)),
+        status_code=error.status,
+        headers=error.headers,
+        media_type="application/json",
+    )
+
+
+# ---------------------------------------------------------------------- ASGI middleware
+
+
+class RequestIdMiddleware:
+    """Give every request an id and stamp ``X-Request-Id`` on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = f"req_{secrets.token_hex(8)}"
+        scope[REQUEST_ID] = request_id
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                ]
+                headers.append((b"x-request-id", request_id.encode("ascii")))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, stamped)
+
+
+class FaultMiddleware:
+    """Apply ``emu.faults`` to contract routes (never to the control surface)."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.faults = runtime.faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or path.startswith(CONTROL_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        latency = self.faults.latency
+        if latency > 0:
+            await asyncio.sleep(latency)
+        rule = self.faults.take(path)
+        if rule is not None and rule.kind == "drop":
+            # Promise more bytes than are sent, then abort: the client sees the connection
+            # close mid-response, as with a crashed proxy.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", b"4096"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b'{"kind":', "more_body": True})
+            raise InjectedDrop("injected connection drop")
+        error: ApiError | None = None
+        if rule is not None:
+            headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+            extra = {"retry_after": rule.retry_after} if rule.retry_after is not None else {}
+            error = ApiError(
+                rule.status, "server_error", "injected server error", headers=headers, **extra
+            )
+        elif path == JWKS_PATH and self.faults.jwks_outage:
+            error = ApiError(
+                503,
+                "server_error",
+                "the key set is unavailable",
+                headers={"Retry-After": "1"},
+                retry_after=1,
+            )
+        if error is not None:
+            response = error_response(error, scope.get(REQUEST_ID))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class QuietDrops(logging.Filter):
+    """Keep uvicorn from logging a traceback for every injected connection drop."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, InjectedDrop)
+
+
+# ---------------------------------------------------------------------- the pipeline
+
+
+class Dispatcher:
+    """Serves every contract operation from the handler table."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        missing = {op.operation_id for op in runtime.contract.operations} - set(ROUTES)
+        if missing:
+            raise RuntimeError(f"operations without a handler: {sorted(missing)}")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """ASGI entry: any method on any path outside the control surface lands here."""
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        """Serve one contract request; every failure becomes the error envelope."""
+        request_id = str(request.scope.get(REQUEST_ID, ""))
+        method = request.method.upper()
+        path = request.scope["path"]
+        op, path_params, path_known = self.runtime.contract.match(method, path)
+        try:
+            reply = await self._serve(request, request_id, op, path_params, path_known)
+        except ApiError as error:
+            self._check(op, error.status, error.envelope(request_id))
+            return error_response(error, request_id)
+        except Exception:
+            log.exception("emulator handler failed")
+            failure = ApiError(500, "server_error", "internal emulator error")
+            self._check(op, 500, failure.envelope(request_id))
+            return error_response(failure, request_id)
+        if isinstance(reply, Response):
+            return reply
+        self._check(op, reply.status, reply.body)
+        return self._render(reply)
+
+    def _check(self, op: Operation | None, status: int, body: Any) -> None:
+        if op is None:
+            return
+        problem = op.check_response(status, body)
+        if problem is not None:
+            self.runtime.record_violation(problem)
+
+    @staticmethod
+    def _render(reply: Reply) -> Response:
+        if reply.body is None:
+            return Response(status_code=reply.status, headers=reply.headers)
+        return Response(
+            json_bytes(reply.body),
+            status_code=reply.status,
+            headers=reply.headers,
+            media_type="application/json",
+        )
+
+    async def _serve(
+        self,
+        request: Request,
+        request_id: str,
+        op: Operation | None,
+        raw_path_params: dict[str, str],
+        path_known: bool,
+    ) -> Reply | Response:
+        runtime = self.runtime
+        store = runtime.store
+        method = request.method.upper()
+        path = request.scope["path"]
+        client_ip = request.client.host if request.client is not None else "unknown"
+        limit_key = request.headers.get("x-on-behalf-of-ip") or client_ip
+        wait = runtime.limiter.take(limit_key)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                "too many requests from this IP",
+                headers={"Retry-After": str(wait)},
+                retry_after=wait,
+            )
+        if op is None:
+            if path_known:
+                raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {path}")
+            raise not_found(f"no route {path}")
+        route = ROUTES[op.operation_id]
+        path_params, query, headers = self._parameters(op, request, raw_path_params)
+        body = await self._body(op, request, route.field_codes)
+        token = bearer(request.headers.get("authorization"))
+        principal = authenticate(store, op, token)
+        if principal is None and not op.anonymous:
+            raise unauthorized("a valid, unexpired access token is required")
+        call = Call(
+            store=store,
+            op=op,
+            path=path_params,
+            query=query,
+            headers=headers,
+            body=body,
+            principal=principal,
+            client_ip=client_ip,
+            request_id=request_id,
+            bearer=token,
+        )
+        idem_key = request.headers.get("idempotency-key") if method == "POST" else None
+        scope: tuple[str, str, str, str] | None = None
+        fingerprint = ""
+        if idem_key:
+            identity = principal.identity if principal is not None else f"ip:{client_ip}"
+            scope = (identity, method, path, idem_key)
+            fingerprint = hashlib.sha256(json_bytes(body) if body is not None else b"").hexdigest()
+            try:
+                remembered = runtime.idempotency.lookup(scope, fingerprint)
+            except KeyReused:
+                # 409 where the contract lists it; the two keyed operations that list no
+                # 409 (create_api_key, issue_otp) get the documented 400 instead.
+                status = 409 if op.documents(409) else 400
+                raise ApiError(
+                    status,
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was used with a different request body",
+                ) from None
+            if remembered is not None:
+                headers_out = dict(remembered.headers)
+                headers_out["Idempotent-Replayed"] = "true"
+                response = Response(
+                    remembered.body or None,
+                    status_code=remembered.status,
+                    headers=headers_out,
+                    media_type="application/json" if remembered.body else None,
+                )
+                return response
+        # From the idempotency lookup to remembering the answer nothing awaits, so on the one
+        # event loop two requests with the same key cannot interleave and both create.
+        with store.lock:
+            reply = route.handler(call)
+        if scope is not None and 200 <= reply.status < 300:
+            raw = json_bytes(reply.body) if reply.body is not None else b""
+            runtime.idempotency.remember(scope, fingerprint, reply.status, raw, reply.headers)
+        return reply
+
+    @staticmethod
+    def _parameters(
+        op: Operation, request: Request, raw_path: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+        path: dict[str, str] = {}
+        query: dict[str, Any] = {}
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        for param in op.parameters:
+            try:
+                if param.location == "path":
+                    value = raw_path.get(param.name, "")
+                    param.check(value)
+                    path[param.name] = value
+                elif param.location == "query":
+                    raw = request.query_params.getlist(param.name)
+                    if not raw:
+                        if param.required:
+                            raise InputError("query", f"query parameter {param.name!r} is required")
+                        continue
+                    coerced = param.coerce(raw)
+                    param.check(coerced)
+                    query[param.name] = coerced
+                elif param.location == "header":
+                    header = request.headers.get(param.name)
+                    if header is None:
+                        if param.required:
+                            raise InputError("header", f"header {param.name!r} is required")
+                        continue
+                    param.check(header)
+            except InputError as exc:
+                if exc.where == "path" and not op.documents(400):
+                    # Operations that document no 400 only take ids in the path: a value
+                    # outside the id schema names nothing, so it is "not found".
+                    raise not_found("no such resource") from None
+                raise bad_request(exc.message) from None
+        return path, query, headers
+
+    @staticmethod
+    async def _body(op: Operation, request: Request, field_codes: dict[str, str] | Any) -> Any:
+        if op.body_validator is None and not op.body_required:
+            return None
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+            raise bad_request(f"the body exceeds {MAX_BODY} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size <= MAX_BODY:
+                chunks.append(chunk)
+        if size > MAX_BODY:
+            raise bad_request(f"the body exceeds {MAX_BODY} bytes")
+        raw = b"".join(chunks)
+        if not raw.strip():
+            if op.body_required:
+                raise bad_request("a JSON body is required")
+            return None
+        try:
+            body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError):
+            raise bad_request("the body is not valid JSON") from None
+        try:
+            op.check_body(body)
+        except InputError as exc:
+            code = field_codes.get(exc.field, "bad_request") if exc.field else "bad_request"
+            raise bad_request(exc.message, code) from None
+        return body
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def build_app(runtime: Runtime, control_routes: list[Route] | None = None) -> Starlette:
+    """The Starlette application serving the contract (and the control surface, if given)."""
+    dispatcher = Dispatcher(runtime)
+    routes: list[Route | Mount] = []
+    if control_routes:
+        routes.append(Mount(CONTROL_PREFIX, routes=list(control_routes)))
+    # A mount rather than a route: a route only answers the methods it lists, and every
+    # method (even TRACE) must get the envelope from the dispatcher.
+    routes.append(Mount("", app=dispatcher))
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestIdMiddleware), Middleware(FaultMiddleware, runtime=runtime)],
+    )

@@ -1,0 +1,108 @@
+"""Who is calling: a platform (realm API key → platform token) or a user (access JWT)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jwt
+
+from realmid.testing.contract import Operation
+from realmid.testing.store import Store
+
+PLATFORM_ACCESS_PREFIX = "rpat"
+PLATFORM_REFRESH_PREFIX = "rprt"
+USER_REFRESH_PREFIX = "rrt"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller.
+
+    A platform principal acts for a whole realm with its API key's scopes; a user
+    principal is the subject of an access token, pinned to one tenant and session.
+    """
+
+    kind: str
+    realm_id: str
+    api_key_id: str | None = None
+    scopes: frozenset[str] = frozenset()
+    user_id: str | None = None
+    tenant_id: str | None = None
+    session_id: str | None = None
+
+    @property
+    def is_platform(self) -> bool:
+        """Whether this is a platform bearer."""
+        return self.kind == "platform"
+
+    @property
+    def identity(self) -> str:
+        """A stable label for scoping idempotency keys and audit events."""
+        if self.is_platform:
+            return f"api_key:{self.api_key_id}"
+        return f"user:{self.user_id}"
+
+    def has_scope(self, scope: str) -> bool:
+        """Whether the API key carries ``scope`` (``*`` carries every scope)."""
+        return "*" in self.scopes or scope in self.scopes
+
+
+def bearer(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, if well-formed."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate(store: Store, op: Operation, token: str | None) -> Principal | None:
+    """The principal ``token`` proves for ``op`` (None when it proves nothing usable there).
+
+    Only the schemes the contract lists for the operation count: a user JWT on a
+    platform-only operation proves nothing.
+    """
+    if token is None:
+        return None
+    with store.lock:
+        if token.startswith(PLATFORM_ACCESS_PREFIX + "_") and op.allows("platformBearer"):
+            grant = store.platform_by_access.get(token)
+            if grant is None or grant.access_expires_at <= store.now():
+                return None
+            key = store.api_keys.get(grant.api_key_id)
+            realm = store.realm(grant.realm_id)
+            if key is None or realm is None:
+                return None
+            realm.last_activity_at = store.now()
+            return Principal(
+                kind="platform",
+                realm_id=grant.realm_id,
+                api_key_id=key.id,
+                scopes=frozenset(key.scopes),
+            )
+        if token.count(".") == 2 and op.allows("userBearer"):
+            return _user_principal(store, token)
+    return None
+
+
+def _user_principal(store: Store, token: str) -> Principal | None:
+    try:
+        claims = store.keys.decode(token, store.now())
+    except jwt.PyJWTError:
+        return None
+    user = store.users.get(str(claims.get("sub")))
+    if user is None:
+        return None
+    realm = store.realm(user.realm_id)
+    if realm is None or claims.get("aud") != realm.audience or claims.get("iss") != store.base_url:
+        return None
+    tenant_id = claims.get("tenant_id")
+    session_id = claims.get("sid")
+    return Principal(
+        kind="user",
+        realm_id=realm.id,
+        user_id=user.id,
+        tenant_id=tenant_id if isinstance(tenant_id, str) else None,
+        session_id=session_id if isinstance(session_id, str) else None,
+    )

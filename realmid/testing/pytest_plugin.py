@@ -1,0 +1,55 @@
+"""pytest fixtures for the emulator.
+
+Load them with ``pytest_plugins = ["realmid.testing.pytest_plugin"]`` in a conftest.py.
+
+
+- ``realm_emulator``: one running :class:`RealmEmulator` for the whole session.
+- ``emulator``: per test, a fresh realm on that emulator (a :meth:`~RealmEmulator.using_realm`
+  view), so tests never see each other's tenants, users or sessions. Faults, rate limits
+  and the clock are shared, so they are reset after each test; signing keys are shared
+  too (a test that rotates or retires keys should use its own ``RealmEmulator()``).
+- ``mfa_user``: a user of the ``emulator`` realm, owner of a fresh tenant, with a
+  confirmed TOTP factor (``mfa_user.totp_now()``, ``mfa_user.backup_codes``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from realmid.testing.seeding import SeededUser
+from realmid.testing.server import RealmEmulator
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def realm_emulator() -> Iterator[RealmEmulator]:
+    """A running emulator shared by the whole test session."""
+    with RealmEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator(realm_emulator: RealmEmulator) -> Iterator[RealmEmulator]:
+    """The shared emulator, seen through a realm of this test's own."""
+    handle = realm_emulator.add_realm(f"Test Realm {next(_counter)}")
+    view = realm_emulator.using_realm(handle)
+    offset = realm_emulator.clock_offset
+    try:
+        yield view
+    finally:
+        # Shared switches go back to neutral so the next test starts from a clean slate.
+        realm_emulator.faults.clear()
+        realm_emulator.reset_rate_limits()
+        realm_emulator.clock_offset = offset
+
+
+@pytest.fixture
+def mfa_user(emulator: RealmEmulator) -> SeededUser:
+    """A tenant owner with a confirmed TOTP factor in the ``emulator`` realm."""
+    n = next(_counter)
+    tenant_id = emulator.create_tenant(f"MFA Tenant {n}")
+    return emulator.seed_user(f"mfa-user-{n}@example.test", {tenant_id: "owner"}, mfa=True)
