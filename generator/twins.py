@@ -30,6 +30,7 @@ SYNC_DIR = PROJECT_ROOT / "realmid" / "_sync"
 
 # Names whose sync peer is not simply "Sync" + the rest (unasync's default rule).
 REPLACEMENTS = {
+    "_async": "_sync",
     "AsyncRealm": "Realm",
     "AsyncPaginated": "Paginated",
     "AsyncClient": "Client",

@@ -88,8 +88,9 @@ def _check_api_key(_: object, __: attrs.Attribute[str], value: str) -> None:
 class RetryPolicy:
     """How idempotent requests are retried on connect errors, 429 and 502/503/504.
 
-    Backoff is exponential with full jitter, ``Retry-After`` is honoured, and the sleeps of
-    one request never add up to more than ``total_timeout`` seconds. POSTs are retried only
+    Backoff is exponential with full jitter; a server's ``Retry-After`` replaces it. Either
+    wait is capped at ``max_backoff`` seconds, and the waits of one request never add up to
+    more than ``total_timeout`` seconds. POSTs are retried only
     when they carry an ``Idempotency-Key`` (the SDK adds one to every create call).
     """
 

@@ -30,6 +30,53 @@ def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:
     )
 
 
+class _Buffered(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Reads each body inside the transport, so a connection cut mid-body is retryable.
+
+    Left to the client, the body is read after the retry loop has returned, and a reset
+    there would escape it. The raw (still encoded) bytes are kept, so decoding happens once,
+    in the client, as usual. Bodies here are small JSON documents.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    @staticmethod
+    def _rebuild(response: httpx.Response, raw: bytes) -> httpx.Response:
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=httpx.ByteStream(raw),
+            extensions=response.extensions,
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self._inner, httpx.BaseTransport)
+        response = self._inner.handle_request(request)
+        try:
+            raw = b"".join(response.iter_raw())
+        finally:
+            response.close()
+        return self._rebuild(response, raw)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self._inner, httpx.AsyncBaseTransport)
+        response = await self._inner.handle_async_request(request)
+        try:
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        return self._rebuild(response, raw)
+
+    def close(self) -> None:
+        if isinstance(self._inner, httpx.BaseTransport):
+            self._inner.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._inner, httpx.AsyncBaseTransport):
+            await self._inner.aclose()
+
+
 class RealmTransport(RetryTransport):
     """Retries idempotent requests, and POSTs that carry an ``Idempotency-Key``.
 
@@ -43,7 +90,7 @@ class RealmTransport(RetryTransport):
         policy: RetryPolicy,
         logger: logging.Logger,
     ) -> None:
-        super().__init__(transport=transport, retry=_retry(policy, _RETRYABLE_METHODS))
+        super().__init__(transport=_Buffered(transport), retry=_retry(policy, _RETRYABLE_METHODS))
         self._post_retry = _retry(policy, (*_RETRYABLE_METHODS, "POST"))
         self._logger = logger
 

@@ -19,15 +19,16 @@ import httpx
 from realmid_api import AuthenticatedClient
 from realmid_api.api.realm import get_realm_info
 from realmid_api.models import RealmInfo as WireRealmInfo
-from realmid_api.types import Response
+from realmid_api.types import UNSET, Response
 
 from realmid._auth_flow import PlatformTokenAuth
 from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import SyncLock, SyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
+from realmid._sync.pagination import Paginated
 from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
-from realmid.models import RealmInfo
+from realmid.models import Page, RealmInfo
 
 T = TypeVar("T")
 
@@ -193,6 +194,25 @@ class Realm:
                 request_id=response.headers.get("x-request-id"),
             )
         return parsed
+
+    def _paginate(
+        self, op: SyncOp, expect: type[Any], *, limit: int | None = None, **kwargs: Any
+    ) -> Paginated[Any]:
+        """Page through a list operation whose body is the page envelope (SPEC §7)."""
+
+        def fetch(cursor: str | None, page_limit: int | None) -> Page[Any]:
+            body = self._call(
+                op,
+                expect,
+                cursor=UNSET if cursor is None else cursor,
+                limit=UNSET if page_limit is None else page_limit,
+                **kwargs,
+            )
+            next_cursor = body.next_cursor if isinstance(body.next_cursor, str) else None
+            total = body.total if isinstance(body.total, int) else None
+            return Page(items=list(body.items), next_cursor=next_cursor, total=total)
+
+        return Paginated(fetch, limit=limit)
 
     def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.

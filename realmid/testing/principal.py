@@ -72,7 +72,8 @@ def authenticate(store: Store, op: Operation, token: str | None) -> Principal | 
                 return None
             key = store.api_keys.get(grant.api_key_id)
             realm = store.realm(grant.realm_id)
-            if key is None or realm is None:
+            # Revoking a leaked key must cut off the tokens already minted from it, too.
+            if key is None or key.revoked_at is not None or realm is None:
                 return None
             realm.last_activity_at = store.now()
             return Principal(
