@@ -38,6 +38,12 @@ REPLACEMENTS = {
     "aclose": "close",
     "asyncio_detailed": "sync_detailed",
     "set_async_httpx_client": "set_httpx_client",
+    "AsyncTokensClient": "TokensClient",
+    "AsyncVerifier": "Verifier",
+    "AsyncJwksCache": "JwksCache",
+    "AsyncRevocationCache": "RevocationCache",
+    "settle_async": "settle_sync",
+    "cache_for_async_face": "cache_for_sync_face",
 }
 # unasync rewrites code tokens, not prose: docstrings and comments get the same treatment.
 PROSE = [
@@ -45,6 +51,7 @@ PROSE = [
     (re.compile(r"\basync (with|for|def)\b"), r"\1"),
     (re.compile(r"\bAsyncRealm\b"), "Realm"),
     (re.compile(r"\bAsyncPaginated\b"), "Paginated"),
+    (re.compile(r"\bAsync(TokensClient|Verifier|JwksCache)\b"), r"\1"),
     (re.compile(r"\baclose\(\)"), "close()"),
 ]
 

@@ -22,9 +22,11 @@ from realmid._version import SERVER_VERSION, __version__
 if TYPE_CHECKING:
     from realmid._async.pagination import AsyncPaginated
     from realmid._async.realm import AsyncRealm
+    from realmid._async.tokens import AsyncTokensClient
     from realmid._config import DEFAULT_BASE_URL, RetryPolicy
     from realmid._sync.pagination import Paginated
     from realmid._sync.realm import Realm
+    from realmid._sync.tokens import TokensClient
     from realmid.errors import (
         ErrorCode,
         LastOwnerError,
@@ -36,28 +38,51 @@ if TYPE_CHECKING:
         TokenRevokedError,
         is_code,
     )
+    from realmid.jwks import AsyncJwksCache, JwksCache
     from realmid.models import ROLE_MEMBER, ROLE_OWNER, Page, RealmInfo
+    from realmid.origins import normalize_origin
+    from realmid.revocation import (
+        AsyncRedisRevocationCache,
+        AsyncRevocationCache,
+        MemRevocationCache,
+        RedisRevocationCache,
+        RevocationCache,
+    )
+    from realmid.verify import AsyncVerifier, Claims, Verifier
 
 _LAZY = {
+    "AsyncJwksCache": "realmid.jwks",
     "AsyncPaginated": "realmid._async.pagination",
     "AsyncRealm": "realmid._async.realm",
+    "AsyncRedisRevocationCache": "realmid.revocation",
+    "AsyncRevocationCache": "realmid.revocation",
+    "AsyncTokensClient": "realmid._async.tokens",
+    "AsyncVerifier": "realmid.verify",
+    "Claims": "realmid.verify",
     "DEFAULT_BASE_URL": "realmid._config",
-    "RetryPolicy": "realmid._config",
-    "Paginated": "realmid._sync.pagination",
-    "Realm": "realmid._sync.realm",
     "ErrorCode": "realmid.errors",
+    "JwksCache": "realmid.jwks",
     "LastOwnerError": "realmid.errors",
+    "MemRevocationCache": "realmid.revocation",
+    "Page": "realmid.models",
+    "Paginated": "realmid._sync.pagination",
+    "ROLE_MEMBER": "realmid.models",
+    "ROLE_OWNER": "realmid.models",
+    "Realm": "realmid._sync.realm",
     "RealmError": "realmid.errors",
+    "RealmInfo": "realmid.models",
+    "RedisRevocationCache": "realmid.revocation",
+    "RetryPolicy": "realmid._config",
+    "RevocationCache": "realmid.revocation",
     "RoleExistsError": "realmid.errors",
     "RoleInUseError": "realmid.errors",
     "RoleNotFoundError": "realmid.errors",
     "SystemRoleImmutableError": "realmid.errors",
     "TokenRevokedError": "realmid.errors",
+    "TokensClient": "realmid._sync.tokens",
+    "Verifier": "realmid.verify",
     "is_code": "realmid.errors",
-    "Page": "realmid.models",
-    "ROLE_MEMBER": "realmid.models",
-    "ROLE_OWNER": "realmid.models",
-    "RealmInfo": "realmid.models",
+    "normalize_origin": "realmid.origins",
 }
 
 __all__ = [
@@ -65,23 +90,36 @@ __all__ = [
     "ROLE_MEMBER",
     "ROLE_OWNER",
     "SERVER_VERSION",
+    "AsyncJwksCache",
     "AsyncPaginated",
     "AsyncRealm",
+    "AsyncRedisRevocationCache",
+    "AsyncRevocationCache",
+    "AsyncTokensClient",
+    "AsyncVerifier",
+    "Claims",
     "ErrorCode",
+    "JwksCache",
     "LastOwnerError",
+    "MemRevocationCache",
     "Page",
     "Paginated",
     "Realm",
     "RealmError",
     "RealmInfo",
+    "RedisRevocationCache",
     "RetryPolicy",
+    "RevocationCache",
     "RoleExistsError",
     "RoleInUseError",
     "RoleNotFoundError",
     "SystemRoleImmutableError",
     "TokenRevokedError",
+    "TokensClient",
+    "Verifier",
     "__version__",
     "is_code",
+    "normalize_origin",
 ]
 
 

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from realmid_api.types import Response
 
@@ -28,3 +29,20 @@ T = TypeVar("T")
 # Fetches one page: (cursor, limit) -> Page. The sync twin's fetch returns the page itself.
 AsyncPageFetch = Callable[[str | None, int | None], Awaitable["Page[T]"]]
 SyncPageFetch = Callable[[str | None, int | None], "Page[T]"]
+
+# What an awaited call gives back: `Awaitable[T]` on the async face, plain `T` on the sync.
+AsyncResult = Awaitable[T]
+SyncResult = Annotated[T, "returned directly"]
+
+
+async def settle_async(method: Callable[..., Any], *args: Any) -> Any:
+    """Call a pluggable's method (e.g. a revocation cache's) and await it if it is async."""
+    value = method(*args)
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+def settle_sync(method: Callable[..., Any], *args: Any) -> Any:
+    """The sync face's pluggables are sync: call and return."""
+    return method(*args)

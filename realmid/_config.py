@@ -12,6 +12,8 @@ from typing import Any
 import attrs
 import httpx
 
+from realmid.revocation import AsyncRevocationCache, RevocationCache
+
 DEFAULT_BASE_URL = "https://auth.realmid.dev"
 
 _REALM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
@@ -111,7 +113,9 @@ class RealmConfig:
     logger: logging.Logger = attrs.field(factory=lambda: logging.getLogger("realmid"), repr=False)
     leeway: float = attrs.field(default=30.0, converter=_leeway)
     clock: Callable[[], float] | None = attrs.field(default=None, repr=False)
-    revocation: Any = attrs.field(default=None, repr=False)
+    revocation: RevocationCache | AsyncRevocationCache | None = attrs.field(
+        default=None, repr=False
+    )
     timeout: float = attrs.field(default=30.0, converter=_timeout)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     token_refresh_buffer: float = attrs.field(default=60.0, converter=_refresh_buffer)

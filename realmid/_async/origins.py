@@ -2,14 +2,275 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import attrs
+from realmid_api.api.origins import bind_origin, claim_origin, list_origins, verify_origin
+from realmid_api.models import OriginBindRequest, OriginHostnameRequest, OriginPage
+
+from realmid import _wire
+from realmid._async.pagination import AsyncPaginated
+from realmid._concurrency import AsyncLock
+from realmid.errors import ErrorCode, RealmError, is_code
+from realmid.models import DomainVerifyResult, Origin, OriginClaim
+from realmid.origins import normalize_origin
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
+DEFAULT_TTL = 60.0
+DEFAULT_MISS_REFRESH_INTERVAL = 5.0
+# The contract's largest page: an allowlist refresh costs as few requests as possible.
+_REFRESH_PAGE_SIZE = 500
+
+
+@attrs.frozen
+class _Allowlist:
+    hosts: frozenset[str]
+    fetched_at: float  # on the resource's clock
+
+
+def _duration(name: str, value: float) -> float:
+    seconds = float(value)
+    if not seconds >= 0:  # also refuses NaN
+        raise ValueError(f"{name} must be a non-negative number of seconds")
+    return seconds
+
 
 class AsyncOrigins:
-    """The realm's origin allowlist."""
+    """The realm's origin allowlist: read it, check an inbound origin, and grow it.
 
-    def __init__(self, realm: AsyncRealm) -> None:
+    :meth:`validate` answers from a per-realm cache of the allowlist:
+
+    - the cache is kept ``ttl`` seconds (default 60) after each fetch;
+    - an origin missing from a fresh cache triggers a refresh too, so a hostname bound
+      elsewhere is accepted without waiting out the TTL; but a miss refreshes only a cache
+      older than ``miss_refresh_interval`` seconds (default 5), so a flood of made-up
+      origins cannot turn into a flood of list calls against the issuer;
+    - at most one refresh is in flight: concurrent callers wait for it and share it;
+    - :meth:`invalidate` drops the cache (no I/O).
+
+    ``ttl``, ``miss_refresh_interval`` and ``clock`` (a monotonic seconds function, for
+    tests) may be set on the resource: ``realm.origins.ttl = 300``.
+    """
+
+    def __init__(
+        self,
+        realm: AsyncRealm,
+        *,
+        ttl: float = DEFAULT_TTL,
+        miss_refresh_interval: float = DEFAULT_MISS_REFRESH_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._realm = realm
+        self._ttl = _duration("ttl", ttl)
+        self._miss_refresh_interval = _duration("miss_refresh_interval", miss_refresh_interval)
+        self.clock = clock
+        self._cache: dict[str, _Allowlist] = {}
+        self._refresh_lock = AsyncLock()
+        self.refreshes = 0  # allowlist fetches so far, for observability and tests
+
+    @property
+    def ttl(self) -> float:
+        """Seconds a fetched allowlist is trusted."""
+        return self._ttl
+
+    @ttl.setter
+    def ttl(self, seconds: float) -> None:
+        self._ttl = _duration("ttl", seconds)
+
+    @property
+    def miss_refresh_interval(self) -> float:
+        """Minimum age of the cache before a miss may refresh it."""
+        return self._miss_refresh_interval
+
+    @miss_refresh_interval.setter
+    def miss_refresh_interval(self, seconds: float) -> None:
+        self._miss_refresh_interval = _duration("miss_refresh_interval", seconds)
+
+    def _realm_id(self, realm_id: str | None) -> str:
+        return self._realm.realm_id if realm_id is None else _wire.path_id("realm_id", realm_id)
+
+    def list(
+        self, *, realm_id: str | None = None, limit: int | None = None
+    ) -> AsyncPaginated[Origin]:
+        """The realm's live origin mappings.
+
+        Pages are fetched one at a time as you iterate::
+
+            for origin in realm.origins.list():
+                print(origin.domain, origin.entity_type)
+        """
+        return self._realm._paginate(
+            list_origins.asyncio_detailed,
+            OriginPage,
+            limit=limit,
+            platform_id=self._realm_id(realm_id),
+        )
+
+    async def validate(self, origin: str, *, realm_id: str | None = None) -> bool:
+        """Whether ``origin`` (an ``Origin`` header, URL or hostname) is on the allowlist.
+
+        The comparison is on the bare hostname (``realmid.normalize_origin``). An origin
+        with no hostname (an empty or missing header, ``file://...``) is never allowed:
+        False, without any request. A 401 while refreshing drops the platform token and
+        retries once. The allowlist is what ``list`` returns: the realm's audience host is
+        not implicitly on it::
+
+            if not realm.origins.validate(request.headers.get("origin", "")):
+                return forbidden()
+        """
+        try:
+            host = normalize_origin(origin)
+        except ValueError:
+            return False
+        key = self._realm_id(realm_id)
+        seen = self._cache.get(key)
+        if seen is not None:
+            age = self.clock() - seen.fetched_at
+            if age < self._ttl:
+                if host in seen.hosts:
+                    return True
+                if age < self._miss_refresh_interval:
+                    return False
+        return host in (await self._refresh(key, seen)).hosts
+
+    def invalidate(self, realm_id: str = "") -> None:
+        """Drop the cached allowlist of ``realm_id``, or of every realm for ``""``. No I/O."""
+        if realm_id:
+            self._cache.pop(realm_id, None)
+        else:
+            self._cache.clear()
+
+    async def _refresh(self, key: str, seen: _Allowlist | None) -> _Allowlist:
+        async with self._refresh_lock:
+            current = self._cache.get(key)
+            if current is not None and current is not seen:
+                # Someone refreshed while we waited for the lock: theirs is as fresh as ours
+                # would be, and one fetch for the whole crowd is the point of the lock.
+                return current
+            hosts = await self._fetch(key)
+            fresh = _Allowlist(hosts=hosts, fetched_at=self.clock())
+            self._cache[key] = fresh
+            return fresh
+
+    async def _fetch(self, key: str) -> frozenset[str]:
+        try:
+            return await self._fetch_once(key)
+        except RealmError as err:
+            if not is_code(err, ErrorCode.UNAUTHORIZED):
+                raise
+            # The issuer refused our platform token even after the token flow's own re-mint
+            # (e.g. it was revoked and a racing refresh resurrected a stale one): forget it
+            # so the retry starts from the API key. Once: a second 401 is the answer.
+            self._realm._auth.invalidate()
+            return await self._fetch_once(key)
+
+    async def _fetch_once(self, key: str) -> frozenset[str]:
+        self.refreshes += 1
+        hosts: set[str] = set()
+        async for origin in self.list(realm_id=key, limit=_REFRESH_PAGE_SIZE):
+            if isinstance(origin.detached_at, str):
+                continue  # a detached mapping no longer allows anything
+            try:
+                hosts.add(normalize_origin(origin.domain))
+            except ValueError:
+                continue
+        return frozenset(hosts)
+
+    async def claim(self, hostname: str, *, realm_id: str | None = None) -> OriginClaim:
+        """Begin (or repeat, idempotently) a realm-owned claim of ``hostname``.
+
+        The answer names the DNS TXT record to publish (``dns_record_name`` /
+        ``dns_record_value``); then :meth:`verify`, then bind — or let :meth:`bind` drive
+        the whole flow.
+        """
+        return await self._realm._call(
+            claim_origin.asyncio_detailed,
+            OriginClaim,
+            platform_id=self._realm_id(realm_id),
+            body=OriginHostnameRequest(hostname=_wire.hostname("hostname", hostname)),
+        )
+
+    async def verify(self, hostname: str, *, realm_id: str | None = None) -> DomainVerifyResult:
+        """Check the TXT record of the realm's pending claim of ``hostname``. Does not bind.
+
+        ``verified`` is False (``status`` ``pending``) while the record is not visible. A
+        hostname never claimed is ``not_found``.
+        """
+        return await self._realm._call(
+            verify_origin.asyncio_detailed,
+            DomainVerifyResult,
+            platform_id=self._realm_id(realm_id),
+            body=OriginHostnameRequest(hostname=_wire.hostname("hostname", hostname)),
+        )
+
+    async def bind(self, hostname: str, *, realm_id: str | None = None) -> Origin:
+        """Put ``hostname`` on the allowlist, completing claim → verify → bind as needed.
+
+        The flow (the reference documents it; its SDK lacks the call):
+
+        1. Bind directly. This succeeds for a hostname the realm already verified, for a
+           subdomain of a verified apex (the apex is the trust anchor), and for one that is
+           already bound to the realm (the existing row comes back).
+        2. Otherwise (409) claim it — idempotent, the same TXT record every time — and, if
+           the claim is not verified yet, verify it (the issuer looks for the TXT record).
+        3. Once verified, bind, drop the cached allowlist, and return the live row.
+
+        When the TXT record is not published (or not visible) yet, nothing is bound and
+        ``RealmError(conflict)`` is raised with ``details`` ``status="pending"``,
+        ``hostname``, ``dns_record_name`` and ``dns_record_value``: publish that record and
+        call ``bind`` again (it resumes; nothing is claimed twice). A hostname bound or
+        verified by someone else is the issuer's ``conflict``, raised as is::
+
+            try:
+                origin = realm.origins.bind("app.example.com")
+            except RealmError as err:
+                if err.details.get("status") != "pending":
+                    raise
+                show(err.details["dns_record_name"], err.details["dns_record_value"])
+        """
+        key = self._realm_id(realm_id)
+        host = _wire.hostname("hostname", hostname)
+        try:
+            return await self._bind(key, host)
+        except RealmError as err:
+            if not is_code(err, ErrorCode.CONFLICT):
+                raise
+            refused = err
+        claim = await self.claim(host, realm_id=key)
+        if claim.status != "verified":
+            result = await self.verify(host, realm_id=key)
+            if not result.verified:
+                raise RealmError(
+                    ErrorCode.CONFLICT,
+                    f"{host} is not verified yet: publish the TXT record "
+                    f"{claim.dns_record_name} = {claim.dns_record_value!r}, then bind again",
+                    refused.http_status,
+                    details={
+                        "status": "pending",
+                        "hostname": host,
+                        "dns_record_name": claim.dns_record_name,
+                        "dns_record_value": claim.dns_record_value,
+                    },
+                    request_id=refused.request_id,
+                )
+        # Verified now (or already: then the first refusal was something else, e.g. the
+        # hostname is bound to a tenant, and this bind repeats the issuer's conflict).
+        return await self._bind(key, host)
+
+    async def _bind(self, key: str, host: str) -> Origin:
+        origin = await self._realm._call(
+            bind_origin.asyncio_detailed,
+            Origin,
+            platform_id=key,
+            body=OriginBindRequest(domain=host),
+            # One key per bind attempt: a second attempt within this flow is a new request
+            # (the first one's 409 must not be replayed), while transport retries of one
+            # attempt share its key.
+            idempotency_key=_wire.idempotency_key(),
+        )
+        self.invalidate(key)
+        return origin

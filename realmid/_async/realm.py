@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -26,16 +26,25 @@ from realmid._async.config import AsyncConfig
 from realmid._async.domains import AsyncDomains
 from realmid._async.origins import AsyncOrigins
 from realmid._async.otp import AsyncOtp
+from realmid._async.pagination import AsyncPaginated
 from realmid._async.roles import AsyncRoles
 from realmid._async.tenants import AsyncTenants
-from realmid._async.pagination import AsyncPaginated
+from realmid._async.tokens import AsyncTokensClient
 from realmid._auth_flow import PlatformTokenAuth
 from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import AsyncLock, AsyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
 from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
+from realmid.jwks import AsyncJwksCache, jwks_url
 from realmid.models import Page, RealmInfo
+from realmid.revocation import (
+    AsyncRevocationCache,
+    MemRevocationCache,
+    RevocationCache,
+    cache_for_async_face,
+)
+from realmid.verify import AsyncVerifier, Claims
 
 T = TypeVar("T")
 
@@ -76,8 +85,8 @@ class AsyncRealm:
         logger: logging.Logger | None = None,
         http_client: httpx.AsyncClient | None = None,
         leeway: float | timedelta = 30.0,
-        clock: Any = None,
-        revocation: Any = None,
+        clock: Callable[[], float] | None = None,
+        revocation: RevocationCache | AsyncRevocationCache | None = None,
         timeout: float | timedelta = 30.0,
         retry: RetryPolicy | None = None,
         token_refresh_buffer: float | timedelta = 60.0,
@@ -124,6 +133,19 @@ class AsyncRealm:
         self._api.set_async_httpx_client(self._http)
         self._info: RealmInfo | None = None
         self._info_lock = AsyncLock()
+        # Keys are fetched without the platform token (auth=None inside the cache): verifying
+        # users' tokens must not depend on the API key.
+        self._jwks = AsyncJwksCache(jwks_url(config.base_url), self._http, logger=config.logger)
+        # One cache behind realm.tokens and verify(): a token marked revoked is refused.
+        self._revocation = (
+            None if config.revocation is None else cache_for_async_face(config.revocation)
+        )
+        # `is None`, not `or`: an empty cache is falsy (it has a len()).
+        self.tokens = AsyncTokensClient(
+            MemRevocationCache(config.clock) if self._revocation is None else self._revocation
+        )
+        self._verifier: AsyncVerifier | None = None
+        self._verifier_lock = AsyncLock()
         self.auth = AsyncAuth(self)
         self.tenants = AsyncTenants(self)
         self.domains = AsyncDomains(self)
@@ -150,9 +172,10 @@ class AsyncRealm:
         return self._config.base_url
 
     @property
-    def revocation(self) -> Any:
-        """The configured revocation cache, or None."""
-        return self._config.revocation
+    def revocation(self) -> RevocationCache | AsyncRevocationCache | None:
+        """The revocation cache given at construction, or None (``realm.tokens`` then uses a
+        per-process :class:`~realmid.MemRevocationCache`)."""
+        return self._revocation
 
     @property
     def api_client(self) -> AuthenticatedClient:
@@ -236,8 +259,51 @@ class AsyncRealm:
         A cache failure is logged, never raised: the server-side refresh revocation is the
         load-bearing part of a logout (the reference's Logout contract).
         """
-        # Wired to the revocation cache with the verifier (realmid.verify / revocation).
-        return None
+        try:
+            await self.tokens.mark_revoked(access_token)
+        except Exception as exc:
+            self._config.logger.warning(
+                "realmid: logout succeeded but the token could not be parked as revoked (%s)",
+                type(exc).__name__,
+            )
+
+    async def verify(self, token: str, audience: str | None = None) -> Claims:
+        """Verify an RS256 access token locally and return its claims.
+
+        Checks the signature against the issuer's JWKS (fetched once, cached), then ``iss``,
+        ``aud`` (default: ``info().audience``), ``exp``/``nbf``/``iat`` with the configured
+        leeway, and the revocation cache. Every failure is a RealmError with its code
+        (``expired``, ``bad_signature``, ``wrong_audience``, ...)::
+
+            claims = realm.verify(access_token)
+            claims.sub, claims.tenant_id, claims.role
+
+        Only the first call, and a token signed by a key not seen yet, need the network.
+        """
+        verifier = self._verifier
+        if verifier is None:
+            verifier = await self._build_verifier()
+        return await verifier.verify(token, audience)
+
+    async def _build_verifier(self) -> AsyncVerifier:
+        async with self._verifier_lock:
+            if self._verifier is None:
+                audience = (await self.info()).audience
+                if not audience:
+                    raise RealmError(
+                        ErrorCode.WRONG_AUDIENCE,
+                        "the realm's info has no audience; pass audience= to verify()",
+                    )
+                self._verifier = AsyncVerifier(
+                    self.base_url,
+                    audience,
+                    jwks_cache=self._jwks,
+                    leeway=self._config.leeway,
+                    clock=self._config.clock,
+                    revocation=self.tokens.cache,
+                    logger=self._config.logger,
+                )
+            return self._verifier
 
     async def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.

@@ -1,15 +1,127 @@
-"""Platform-defined roles (``realm.roles``, ADR-040)."""
+"""Platform-defined custom roles (``realm.roles``, ADR-040)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from realmid_api.api.roles import create_role, delete_role, list_roles, rename_role, update_role
+from realmid_api.models import RoleCreate, RolePatch, RoleRename
+from realmid_api.types import UNSET
+
+from realmid import _wire
+from realmid.models import RoleDeleteResult, RoleListPage, RoleObject
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
 
 class AsyncRoles:
-    """Platform-defined roles."""
+    """The realm's role catalog. ``owner`` and ``member`` are system roles; every other name
+    is the partner's own (``^[a-z][a-z0-9_]{0,63}$``).
+
+    Failures are typed: :class:`~realmid.RoleNotFoundError`,
+    :class:`~realmid.RoleExistsError`, :class:`~realmid.RoleInUseError`,
+    :class:`~realmid.SystemRoleImmutableError` (all RealmError subclasses, so
+    ``is_code(err, "role_in_use")`` works too).
+    """
 
     def __init__(self, realm: AsyncRealm) -> None:
         self._realm = realm
+
+    async def create(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        permissions: Sequence[str] | None = None,
+    ) -> RoleObject:
+        """Create a custom role.
+
+        A taken name raises :class:`~realmid.RoleExistsError`::
+
+            role = realm.roles.create("dispatch", permissions=["orders:read"])
+        """
+        body = RoleCreate(
+            name=_wire.non_empty("name", name),
+            display_name=_wire.or_unset(display_name),
+            permissions=_wire.or_unset(None if permissions is None else [*permissions]),
+        )
+        return await self._realm._call(
+            create_role.asyncio_detailed,
+            RoleObject,
+            platform_id=self._realm.realm_id,
+            body=body,
+            idempotency_key=_wire.idempotency_key(),
+        )
+
+    async def list(self, *, cursor: str | None = None, limit: int | None = None) -> RoleListPage:
+        """One page of the catalog as the raw envelope (``items``, ``next_cursor``, ``total``),
+        so a paging UI can drive the cursor itself, as the reference's ``List`` does::
+
+            page = realm.roles.list(limit=20)
+            more = realm.roles.list(cursor=page.next_cursor) if page.next_cursor else None
+        """
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be a positive page size")
+        return await self._realm._call(
+            list_roles.asyncio_detailed,
+            RoleListPage,
+            platform_id=self._realm.realm_id,
+            cursor=_wire.or_unset(cursor),
+            limit=_wire.or_unset(limit),
+        )
+
+    async def update(
+        self,
+        role_id: str,
+        *,
+        display_name: str | None = None,
+        permissions: Sequence[str] | None = None,
+    ) -> RoleObject:
+        """Patch a custom role's display name and/or permissions (None leaves one alone).
+
+        ``role_id`` is the role's id or name. ``owner``/``member`` raise
+        :class:`~realmid.SystemRoleImmutableError`. A patch with nothing in it is a
+        ValueError before any request.
+        """
+        if display_name is None and permissions is None:
+            raise ValueError("nothing to update: pass display_name= and/or permissions=")
+        body = RolePatch(
+            display_name=UNSET if display_name is None else display_name,
+            permissions=UNSET if permissions is None else [*permissions],
+        )
+        return await self._realm._call(
+            update_role.asyncio_detailed,
+            RoleObject,
+            platform_id=self._realm.realm_id,
+            role_id=_wire.path_id("role_id", role_id),
+            body=body,
+        )
+
+    async def rename(self, role_id: str, to: str) -> RoleObject:
+        """Rename a role; users and invitations holding it follow in the same transaction.
+
+        A taken name raises :class:`~realmid.RoleExistsError`.
+        """
+        return await self._realm._call(
+            rename_role.asyncio_detailed,
+            RoleObject,
+            platform_id=self._realm.realm_id,
+            role_id=_wire.path_id("role_id", role_id),
+            body=RoleRename(to=_wire.non_empty("to", to)),
+        )
+
+    async def delete(self, role_id: str) -> RoleDeleteResult:
+        """Delete a custom role nobody holds.
+
+        Still held by users or invitations: :class:`~realmid.RoleInUseError`; a system
+        role: :class:`~realmid.SystemRoleImmutableError`; unknown:
+        :class:`~realmid.RoleNotFoundError`.
+        """
+        return await self._realm._call(
+            delete_role.asyncio_detailed,
+            RoleDeleteResult,
+            platform_id=self._realm.realm_id,
+            role_id=_wire.path_id("role_id", role_id),
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -36,8 +36,16 @@ from realmid._sync.otp import SyncOtp
 from realmid._sync.pagination import Paginated
 from realmid._sync.roles import SyncRoles
 from realmid._sync.tenants import SyncTenants
+from realmid._sync.tokens import TokensClient
 from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
+from realmid.jwks import JwksCache, jwks_url
 from realmid.models import Page, RealmInfo
+from realmid.revocation import (
+    MemRevocationCache,
+    RevocationCache,
+    cache_for_sync_face,
+)
+from realmid.verify import Claims, Verifier
 
 T = TypeVar("T")
 
@@ -78,8 +86,8 @@ class Realm:
         logger: logging.Logger | None = None,
         http_client: httpx.Client | None = None,
         leeway: float | timedelta = 30.0,
-        clock: Any = None,
-        revocation: Any = None,
+        clock: Callable[[], float] | None = None,
+        revocation: RevocationCache | RevocationCache | None = None,
         timeout: float | timedelta = 30.0,
         retry: RetryPolicy | None = None,
         token_refresh_buffer: float | timedelta = 60.0,
@@ -126,6 +134,19 @@ class Realm:
         self._api.set_httpx_client(self._http)
         self._info: RealmInfo | None = None
         self._info_lock = SyncLock()
+        # Keys are fetched without the platform token (auth=None inside the cache): verifying
+        # users' tokens must not depend on the API key.
+        self._jwks = JwksCache(jwks_url(config.base_url), self._http, logger=config.logger)
+        # One cache behind realm.tokens and verify(): a token marked revoked is refused.
+        self._revocation = (
+            None if config.revocation is None else cache_for_sync_face(config.revocation)
+        )
+        # `is None`, not `or`: an empty cache is falsy (it has a len()).
+        self.tokens = TokensClient(
+            MemRevocationCache(config.clock) if self._revocation is None else self._revocation
+        )
+        self._verifier: Verifier | None = None
+        self._verifier_lock = SyncLock()
         self.auth = SyncAuth(self)
         self.tenants = SyncTenants(self)
         self.domains = SyncDomains(self)
@@ -152,9 +173,10 @@ class Realm:
         return self._config.base_url
 
     @property
-    def revocation(self) -> Any:
-        """The configured revocation cache, or None."""
-        return self._config.revocation
+    def revocation(self) -> RevocationCache | RevocationCache | None:
+        """The revocation cache given at construction, or None (``realm.tokens`` then uses a
+        per-process :class:`~realmid.MemRevocationCache`)."""
+        return self._revocation
 
     @property
     def api_client(self) -> AuthenticatedClient:
@@ -238,8 +260,51 @@ class Realm:
         A cache failure is logged, never raised: the server-side refresh revocation is the
         load-bearing part of a logout (the reference's Logout contract).
         """
-        # Wired to the revocation cache with the verifier (realmid.verify / revocation).
-        return None
+        try:
+            self.tokens.mark_revoked(access_token)
+        except Exception as exc:
+            self._config.logger.warning(
+                "realmid: logout succeeded but the token could not be parked as revoked (%s)",
+                type(exc).__name__,
+            )
+
+    def verify(self, token: str, audience: str | None = None) -> Claims:
+        """Verify an RS256 access token locally and return its claims.
+
+        Checks the signature against the issuer's JWKS (fetched once, cached), then ``iss``,
+        ``aud`` (default: ``info().audience``), ``exp``/``nbf``/``iat`` with the configured
+        leeway, and the revocation cache. Every failure is a RealmError with its code
+        (``expired``, ``bad_signature``, ``wrong_audience``, ...)::
+
+            claims = realm.verify(access_token)
+            claims.sub, claims.tenant_id, claims.role
+
+        Only the first call, and a token signed by a key not seen yet, need the network.
+        """
+        verifier = self._verifier
+        if verifier is None:
+            verifier = self._build_verifier()
+        return verifier.verify(token, audience)
+
+    def _build_verifier(self) -> Verifier:
+        with self._verifier_lock:
+            if self._verifier is None:
+                audience = (self.info()).audience
+                if not audience:
+                    raise RealmError(
+                        ErrorCode.WRONG_AUDIENCE,
+                        "the realm's info has no audience; pass audience= to verify()",
+                    )
+                self._verifier = Verifier(
+                    self.base_url,
+                    audience,
+                    jwks_cache=self._jwks,
+                    leeway=self._config.leeway,
+                    clock=self._config.clock,
+                    revocation=self.tokens.cache,
+                    logger=self._config.logger,
+                )
+            return self._verifier
 
     def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.

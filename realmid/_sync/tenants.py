@@ -4,14 +4,347 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from realmid_api.api.invitations import create_invitation, delete_invitation, list_invitations
+from realmid_api.api.tenants import (
+    claim_tenant_domain,
+    create_tenant,
+    delete_tenant,
+    get_tenant,
+    list_tenants,
+    transfer_tenant_owner,
+    update_tenant,
+    update_tenant_config,
+    update_user_role,
+    verify_tenant_domain,
+)
+from realmid_api.api.users import (
+    confirm_user_mfa,
+    enroll_user_mfa,
+    get_user,
+    list_users,
+    reset_user_mfa,
+    update_user_status,
+)
+from realmid_api.models import (
+    InvitationCreate,
+    InvitationPage,
+    MfaConfirmRequest,
+    TenantConfigPatch,
+    TenantCreate,
+    TenantDomainClaimRequest,
+    TenantPage,
+    TenantPatch,
+    TransferOwnerRequest,
+    UserPage,
+    UserRoleUpdate,
+    UserStatusUpdate,
+)
+from realmid_api.models import MFAEnrollResult as WireMFAEnrollResult
+
+from realmid import _wire
+from realmid._sync.pagination import Paginated
+from realmid.models import (
+    ROLE_OWNER,
+    DomainVerifyResult,
+    Invitation,
+    MFAEnrollResult,
+    Tenant,
+    TenantDomainClaim,
+    UpdateUserRoleResult,
+    User,
+    UserStatus,
+)
 
 if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 
 class SyncTenants:
-    """Tenants, their invitations and users."""
+    """Tenants of the realm (SPEC §6.1), with ``.invitations`` and ``.users``."""
 
     def __init__(self, realm: Realm) -> None:
         self._realm = realm
+        self.invitations = SyncInvitations(realm)
+        self.users = SyncUsers(realm)
+
+    def create(
+        self,
+        display_name: str,
+        *,
+        allowed_domains: Sequence[str] | None = None,
+        signup_mode: str | None = None,
+    ) -> Tenant:
+        """Create a tenant.
+
+        ``signup_mode`` is ``closed`` (the issuer's default: invitation only) or
+        ``allowlist`` (users whose verified email domain is in ``allowed_domains`` join on
+        first login); ``open`` is reserved for the base admin tenant::
+
+            tenant = realm.tenants.create("Acme", signup_mode="allowlist",
+                                          allowed_domains=["acme.com"])
+        """
+        body = TenantCreate(
+            display_name=_wire.non_empty("display_name", display_name),
+            allowed_domains=_wire.or_unset(None if allowed_domains is None else [*allowed_domains]),
+            signup_mode=_wire.or_unset(signup_mode),
+        )
+        return self._realm._call(
+            create_tenant.sync_detailed,
+            Tenant,
+            body=body,
+            idempotency_key=_wire.idempotency_key(),
+        )
+
+    def get(self, tenant_id: str) -> Tenant:
+        """One tenant; ``RealmError(not_found)`` when the realm has no such tenant."""
+        return self._realm._call(
+            get_tenant.sync_detailed, Tenant, tenant_id=_wire.path_id("tenant_id", tenant_id)
+        )
+
+    def list(self, *, limit: int | None = None) -> Paginated[Tenant]:
+        """Every tenant of the realm, oldest first.
+
+        Pages are fetched one at a time as you iterate::
+
+            for tenant in realm.tenants.list():
+                ...
+        """
+        return self._realm._paginate(list_tenants.sync_detailed, TenantPage, limit=limit)
+
+    def update(self, tenant_id: str, *, display_name: str | None = None) -> Tenant:
+        """Patch a tenant's mutable fields (today: ``display_name``).
+
+        A patch that changes nothing is a ValueError, raised before any request.
+        """
+        if display_name is None:
+            raise ValueError("nothing to update: pass display_name=")
+        return self._realm._call(
+            update_tenant.sync_detailed,
+            Tenant,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            body=TenantPatch(display_name=_wire.non_empty("display_name", display_name)),
+        )
+
+    def delete(self, tenant_id: str) -> None:
+        """Delete a tenant with its memberships, invitations and sessions."""
+        self._realm._send(
+            delete_tenant.sync_detailed, tenant_id=_wire.path_id("tenant_id", tenant_id)
+        )
+
+    def transfer_owner(self, tenant_id: str, new_owner_user_id: str) -> Tenant:
+        """Hand ownership to another member of the tenant; previous owners become members.
+
+        The new owner must already be a member (``bad_request`` otherwise); an unknown user
+        is ``not_found``. This is the only way to make someone ``owner``.
+        """
+        body = TransferOwnerRequest(
+            new_owner_user_id=_wire.non_empty("new_owner_user_id", new_owner_user_id)
+        )
+        return self._realm._call(
+            transfer_tenant_owner.sync_detailed,
+            Tenant,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            body=body,
+        )
+
+    def update_config(self, tenant_id: str, patch: Mapping[str, Any]) -> Tenant:
+        """Merge ``patch`` into the tenant's config blob.
+
+        A JSON merge: nested objects merge, ``None`` deletes a key::
+
+            tenant = realm.tenants.update_config(tenant.id, {"theme": {"color": "teal"}})
+        """
+        body = TenantConfigPatch.from_dict(_wire.json_object("patch", patch))
+        return self._realm._call(
+            update_tenant_config.sync_detailed,
+            Tenant,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            body=body,
+        )
+
+    def update_user_role(self, tenant_id: str, user_id: str, role: str) -> UpdateUserRoleResult:
+        """Set a member's role to a role of the realm's catalog (see ``realm.roles``).
+
+        ``role="owner"`` is refused here with a ValueError, before any request: ownership
+        changes hands only through :meth:`transfer_owner`, which demotes the previous owner
+        in the same step. Demoting the tenant's last owner raises
+        :class:`~realmid.LastOwnerError` (``last_owner``); a role missing from the catalog
+        raises :class:`~realmid.RoleNotFoundError`.
+        """
+        if role == ROLE_OWNER:
+            raise ValueError(
+                "role 'owner' cannot be granted with update_user_role; "
+                "use realm.tenants.transfer_owner(tenant_id, user_id)"
+            )
+        return self._realm._call(
+            update_user_role.sync_detailed,
+            UpdateUserRoleResult,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            user_id=_wire.path_id("user_id", user_id),
+            body=UserRoleUpdate(role=_wire.non_empty("role", role)),
+        )
+
+    def claim_domain(
+        self,
+        tenant_id: str,
+        domain: str,
+        *,
+        method: str | None = None,
+        realm_id: str | None = None,
+    ) -> TenantDomainClaim:
+        """Start (or repeat, idempotently) a tenant-owned claim of ``domain``.
+
+        ``method`` is ``dns_txt`` (the issuer's default) or ``html_file``; the answer says
+        what to publish: ``dns_record_name``/``dns_record_value`` or
+        ``file_path``/``file_content``. Then call :meth:`verify_domain`. ``domain`` may be
+        given as a URL or origin; it is reduced to its hostname (``realmid.normalize_origin``).
+        ``realm_id`` defaults to this handle's realm.
+        """
+        body = TenantDomainClaimRequest(
+            domain=_wire.hostname("domain", domain), method=_wire.or_unset(method)
+        )
+        return self._realm._call(
+            claim_tenant_domain.sync_detailed,
+            TenantDomainClaim,
+            platform_id=_realm_id(self._realm, realm_id),
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            body=body,
+            idempotency_key=_wire.idempotency_key(),
+        )
+
+    def verify_domain(
+        self, tenant_id: str, domain: str, *, realm_id: str | None = None
+    ) -> DomainVerifyResult:
+        """Check the published proof of a tenant's claim; on success bind the domain to it.
+
+        ``verified`` is False (``status`` ``pending``) while the proof is not visible yet;
+        call again once it is. A domain never claimed is ``not_found``.
+        """
+        return self._realm._call(
+            verify_tenant_domain.sync_detailed,
+            DomainVerifyResult,
+            platform_id=_realm_id(self._realm, realm_id),
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            domain=_wire.hostname("domain", domain),
+        )
+
+
+class SyncInvitations:
+    """Pending invitations into a tenant (``realm.tenants.invitations``)."""
+
+    def __init__(self, realm: Realm) -> None:
+        self._realm = realm
+
+    def create(self, tenant_id: str, email: str, *, role: str | None = None) -> Invitation:
+        """Invite ``email`` into the tenant with ``role`` (default ``member``).
+
+        The user joins on their first login with that (verified) email. ``owner`` cannot be
+        granted by invitation; an existing member or a pending invitation is ``conflict``.
+        """
+        body = InvitationCreate(email=_wire.non_empty("email", email), role=_wire.or_unset(role))
+        return self._realm._call(
+            create_invitation.sync_detailed,
+            Invitation,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            body=body,
+            idempotency_key=_wire.idempotency_key(),
+        )
+
+    def list(self, tenant_id: str, *, limit: int | None = None) -> Paginated[Invitation]:
+        """The tenant's pending invitations, fetched page by page as you iterate."""
+        return self._realm._paginate(
+            list_invitations.sync_detailed,
+            InvitationPage,
+            limit=limit,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+        )
+
+    def delete(self, tenant_id: str, invitation_id: str) -> None:
+        """Withdraw a pending invitation (``not_found`` once accepted or withdrawn)."""
+        self._realm._send(
+            delete_invitation.sync_detailed,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            invitation_id=_wire.path_id("invitation_id", invitation_id),
+        )
+
+
+class SyncUsers:
+    """Users of a tenant (``realm.tenants.users``, SPEC §6.3)."""
+
+    def __init__(self, realm: Realm) -> None:
+        self._realm = realm
+
+    def get(self, tenant_id: str, user_id: str) -> User:
+        """A member of the tenant, with the role they hold there."""
+        return self._realm._call(
+            get_user.sync_detailed,
+            User,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            user_id=_wire.path_id("user_id", user_id),
+        )
+
+    def list(self, tenant_id: str, *, limit: int | None = None) -> Paginated[User]:
+        """The tenant's members, fetched page by page as you iterate."""
+        return self._realm._paginate(
+            list_users.sync_detailed,
+            UserPage,
+            limit=limit,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+        )
+
+    def update_status(self, tenant_id: str, user_id: str, status: UserStatus | str) -> User:
+        """Activate, suspend or deactivate a user (deactivation also ends their sessions).
+
+        ``status`` is one of :class:`~realmid.models.UserStatus`; anything else is a
+        ValueError before any request.
+        """
+        try:
+            wanted = UserStatus(status)
+        except ValueError:
+            choices = ", ".join(s.value for s in UserStatus)
+            raise ValueError(f"status must be one of {choices}, got {status!r}") from None
+        return self._realm._call(
+            update_user_status.sync_detailed,
+            User,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            user_id=_wire.path_id("user_id", user_id),
+            body=UserStatusUpdate(status=wanted.value),
+        )
+
+    def enroll_mfa(self, tenant_id: str, user_id: str) -> MFAEnrollResult:
+        """Start TOTP enrollment: the secret, its ``otpauth://`` URI and backup codes, once.
+
+        Nothing is active until :meth:`confirm_mfa` sees a current code. A user whose MFA
+        is already on is ``conflict`` (reset first).
+        """
+        wire = self._realm._call(
+            enroll_user_mfa.sync_detailed,
+            WireMFAEnrollResult,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            user_id=_wire.path_id("user_id", user_id),
+        )
+        return _wire.mfa_enroll_result(wire)
+
+    def confirm_mfa(self, tenant_id: str, user_id: str, code: str) -> None:
+        """Turn the pending enrollment on with a current TOTP code (``invalid_otp`` if wrong)."""
+        self._realm._send(
+            confirm_user_mfa.sync_detailed,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            user_id=_wire.path_id("user_id", user_id),
+            body=MfaConfirmRequest(code=_wire.non_empty("code", code)),
+        )
+
+    def reset_mfa(self, tenant_id: str, user_id: str) -> None:
+        """Remove the user's second factor (and any pending enrollment)."""
+        self._realm._send(
+            reset_user_mfa.sync_detailed,
+            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            user_id=_wire.path_id("user_id", user_id),
+        )
+
+
+def _realm_id(realm: Realm, realm_id: str | None) -> str:
+    return realm.realm_id if realm_id is None else _wire.path_id("realm_id", realm_id)

@@ -257,7 +257,12 @@ class Dispatcher:
             )
         if op is None:
             if path_known:
-                raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {path}")
+                raise ApiError(
+                    405,
+                    "method_not_allowed",
+                    f"{method} is not allowed on {path}",
+                    headers={"Allow": ", ".join(runtime.contract.methods_at(path))},
+                )
             raise not_found(f"no route {path}")
         route = ROUTES[op.operation_id]
         path_params, query, headers = self._parameters(op, request, raw_path_params)
@@ -394,10 +399,12 @@ def build_app(runtime: Runtime, control_routes: list[Route] | None = None) -> St
     routes: list[Route | Mount] = []
     if control_routes:
         routes.append(Mount(CONTROL_PREFIX, routes=list(control_routes)))
-    # A mount rather than a route: a route only answers the methods it lists, and every
-    # method (even TRACE) must get the envelope from the dispatcher.
-    routes.append(Mount("", app=dispatcher))
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestIdMiddleware), Middleware(FaultMiddleware, runtime=runtime)],
     )
+    # The router's default rather than a route or a catch-all mount: a route only answers
+    # the methods it lists, and Starlette's path patterns stop at a newline, so a path with
+    # %0A in it would get a plain-text 404. Every method on every path must get the envelope.
+    app.router.default = dispatcher
+    return app

@@ -279,6 +279,10 @@ class Contract:
                 return op, found.groupdict(), True
         return None, {}, path_known
 
+    def methods_at(self, path: str) -> list[str]:
+        """The methods served on ``path``, upper case (the ``Allow`` header of a 405)."""
+        return [op.method.upper() for op in self.operations if op.pattern.fullmatch(path)]
+
     def _compile(
         self,
         path: str,

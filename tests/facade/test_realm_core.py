@@ -26,16 +26,6 @@ from .support import FAST_RETRY, call, close, collect, make_realm, many_at_once
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(params=["sync", "async"])
-def face(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 class FakeMonotonic:
     """The token flow's clock, moved by hand so refresh timing needs no sleeping."""
 

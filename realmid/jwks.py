@@ -1,0 +1,732 @@
+"""The issuer's signing keys: JWKS parsing and the JWKS cache, one implementation for
+``httpx.Client`` (:class:`JwksCache`) and ``httpx.AsyncClient`` (:class:`AsyncJwksCache`).
+
+The cache keeps ready ``RSAPublicKey`` objects in a dict keyed by ``kid``. Looking a key up
+is a dict read with no lock and no I/O; a fetch *replaces* the dict (one reference swap,
+never an in-place edit), so a reader always sees one whole, consistent key set.
+
+When keys must be fetched, the decision and the bookkeeping are made here, sans-IO
+(:class:`_JwksCore`); the two drivers only move bytes: a thread lock and ``client.stream``
+for the sync face, an ``asyncio.Lock`` and ``await`` for the async one. The lock is what
+makes fetches single-flight: callers that need keys at the same moment wait for one fetch
+and all use its result.
+
+Rules (each a constructor knob with a safe default):
+
+- TTL from ``Cache-Control: max-age`` (minus ``Age``), clamped to ``[min_ttl, max_ttl]``;
+  ``default_ttl`` when the header says nothing usable.
+- An unknown ``kid`` triggers at most one refetch per ``refetch_cooldown``; a kid a fresh
+  fetch proved absent is remembered (bounded) for ``negative_ttl`` and triggers none.
+- When the endpoint fails, the last good set keeps serving the kids it knows for up to
+  ``max_stale`` past its expiry; an unknown kid then gets ``jwks_fetch_failed``, as does
+  everything when there is no good set at all.
+- Keys that are not RS256 signature keys are dropped one by one; a document that is not a
+  JWKS, or that names one ``kid`` twice, is refused whole (the last good set stays).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import binascii
+import json
+import logging
+import math
+import threading
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+import attrs
+import httpx
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from realmid.errors import ErrorCode, RealmError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "AsyncJwksCache",
+    "JwksCache",
+    "JwksStats",
+    "StaticJwks",
+    "jwks_url",
+    "parse_jwks",
+]
+
+JWKS_PATH = "/.well-known/jwks.json"
+DEFAULT_MAX_BYTES = 256 * 1024
+MAX_KID_CHARS = 256
+MIN_RSA_BITS = 2048
+# Verification cost grows with the modulus: a published 64k-bit key would make every
+# verify a small DoS. 8192 bits is far beyond any issuer's practice.
+MAX_RSA_BITS = 8192
+_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth")
+
+logger = logging.getLogger("realmid")
+
+
+def jwks_url(issuer: str) -> str:
+    """The JWKS address of an issuer (its base URL): ``<issuer>/.well-known/jwks.json``.
+
+    >>> jwks_url("https://auth.realmid.dev/")
+    'https://auth.realmid.dev/.well-known/jwks.json'
+    """
+    return issuer.rstrip("/") + JWKS_PATH
+
+
+# ------------------------------------------------------------------ strict decoding
+# Shared with the verifier: one definition of "base64url" and of "a JSON object".
+
+# base64url -> standard alphabet, and '+', '/', '=' -> '!' so that the strict C decoder,
+# which accepts only the standard alphabet, refuses them: the alphabet check happens inside
+# the decode, with no per-byte Python or regex pass (PyJWT spends a third of its time there).
+_URLSAFE_STRICT = bytes.maketrans(b"-_+/=", b"+/!!!")
+_PAD = (b"", b"", b"==", b"=")
+# With 2 or 3 characters in the last quantum, the last character carries 4 or 2 bits that
+# are not part of any byte. Canonical encoders leave them zero; anything else is a second
+# spelling of the same bytes, which a strict decoder refuses.
+_CANONICAL_LAST: tuple[frozenset[int], ...] = (
+    frozenset(),
+    frozenset(),
+    frozenset(b"AQgw"),
+    frozenset(b"AEIMQUYcgkosw048"),
+)
+
+
+def b64url_decode(segment: bytes) -> bytes | None:
+    """Strict base64url: its alphabet only, no padding, no whitespace, canonical trailing
+    bits. None when ``segment`` is anything else.
+
+    >>> b64url_decode(b"aGk"), b64url_decode(b"aGl"), b64url_decode(b"aGk=")
+    (b'hi', None, None)
+    """
+    rest = len(segment) & 3
+    if rest and (rest == 1 or segment[-1] not in _CANONICAL_LAST[rest]):
+        return None
+    try:
+        return binascii.a2b_base64(
+            segment.translate(_URLSAFE_STRICT) + _PAD[rest], strict_mode=True
+        )
+    except binascii.Error:
+        return None
+
+
+def b64url_strict(text: object) -> bytes | None:
+    """:func:`b64url_decode` for a str; None for anything that is not strict base64url."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return b64url_decode(text.encode("ascii"))
+    except UnicodeEncodeError:
+        return None
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # RFC 7515 §5.2 / RFC 8259: with duplicate names, parsers disagree on which one wins;
+    # a token or key set whose meaning depends on the parser is refused.
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Duplicate("duplicate member name")
+    return obj
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Python's json accepts NaN/Infinity; JSON does not
+
+
+# One decoder, built once: json.loads(..., object_pairs_hook=...) would build one per call.
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constant=_no_constants)
+_SCAN: Callable[[str, int], tuple[Any, int]] = _STRICT_JSON.scan_once  # type: ignore[attr-defined]
+_WS = " \t\n\r"  # JSON's whitespace, and only it
+
+
+def strict_json_object(data: bytes) -> dict[str, Any] | None:
+    """UTF-8 JSON whose top level is an object, no duplicate names, no NaN/Infinity,
+    no lone surrogates; None when it is anything else."""
+    try:
+        text = data.decode("utf-8")
+        try:
+            # The C scanner straight away: decode() would add two whitespace regex passes.
+            value, end = _SCAN(text, 0)
+        except StopIteration:
+            value, end = _STRICT_JSON.raw_decode(text, len(text) - len(text.lstrip(_WS)))
+        if end != len(text) and text[end:].strip(_WS):
+            return None  # trailing data after the value
+        if "\\u" in text:
+            # An escaped lone surrogate decodes to a str that cannot be encoded again and
+            # breaks whatever touches it later (logs, Redis keys). Rare: real tokens and key
+            # sets carry no escapes, so the hot path never pays for this.
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, StopIteration, RecursionError, UnicodeError, MemoryError):
+        return None
+    return value if type(value) is dict else None
+
+
+# ------------------------------------------------------------------------ key parsing
+
+
+def _b64_uint(value: object) -> int | None:
+    raw = b64url_strict(value)
+    if not raw:
+        return None
+    return int.from_bytes(raw, "big")
+
+
+def _show(value: object) -> str:
+    # Key documents are remote input: quote their values in logs, bounded.
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _jwk_problem(jwk: Mapping[str, Any]) -> str | None:
+    """Why this JWK cannot verify RS256 tokens, or None when it can."""
+    if jwk.get("kty") != "RSA":
+        return f"kty {_show(jwk.get('kty'))} is not RSA"
+    present_private = [name for name in _PRIVATE_MEMBERS if name in jwk]
+    if present_private:
+        return f"carries private key members {present_private}"
+    use = jwk.get("use")
+    if use is not None and use != "sig":
+        return f"use {_show(use)} is not 'sig'"
+    if "key_ops" in jwk:
+        ops = jwk["key_ops"]
+        if not isinstance(ops, list) or "verify" not in ops:
+            return "key_ops does not allow 'verify'"
+    alg = jwk.get("alg")
+    if alg is not None and alg != "RS256":
+        return f"alg {_show(alg)} is not RS256"
+    return None
+
+
+def _rsa_key(jwk: Mapping[str, Any]) -> rsa.RSAPublicKey | str:
+    n, e = _b64_uint(jwk.get("n")), _b64_uint(jwk.get("e"))
+    if n is None or e is None:
+        return "n or e is not strict base64url"
+    if n.bit_length() < MIN_RSA_BITS:
+        return f"modulus is {n.bit_length()} bits (< {MIN_RSA_BITS})"
+    if n.bit_length() > MAX_RSA_BITS:
+        return f"modulus is {n.bit_length()} bits (> {MAX_RSA_BITS})"
+    if e < 3 or e % 2 == 0 or e.bit_length() > 64:
+        return "public exponent is not a sane odd number"
+    try:
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    except ValueError as err:
+        return f"not a valid RSA public key ({err})"
+
+
+class JwksRefused(ValueError):
+    """The whole document was refused (not a JWKS, or a ``kid`` named twice)."""
+
+
+def parse_jwks(document: object) -> tuple[dict[str, rsa.RSAPublicKey], list[str]]:
+    """Parse a JWKS into ``{kid: RSAPublicKey}`` plus the reasons keys were dropped.
+
+    Raises :class:`JwksRefused` for a document that is not ``{"keys": [...]}`` or that names
+    one ``kid`` twice. Two keys under one kid would make "the key for this token" depend on
+    which one a parser keeps: a misconfigured or tampered set, so it is refused whole rather
+    than guessed at, and the cache keeps serving its last good set.
+
+    >>> keys, dropped = parse_jwks({"keys": [{"kty": "EC", "kid": "e1"}]})
+    >>> keys, dropped
+    ({}, ["kid 'e1': kty 'EC' is not RSA"])
+    """
+    if not isinstance(document, Mapping) or not isinstance(document.get("keys"), list):
+        raise JwksRefused("not a JWKS: no 'keys' array")
+    entries: list[Any] = document["keys"]
+    seen: set[str] = set()
+    for entry in entries:
+        kid = entry.get("kid") if isinstance(entry, Mapping) else None
+        if isinstance(kid, str):
+            if kid in seen:
+                raise JwksRefused(f"kid {_show(kid)} appears more than once")
+            seen.add(kid)
+    keys: dict[str, rsa.RSAPublicKey] = {}
+    dropped: list[str] = []
+    for index, jwk in enumerate(entries):
+        if not isinstance(jwk, Mapping):
+            dropped.append(f"keys[{index}]: not an object")
+            continue
+        kid = jwk.get("kid")
+        if not isinstance(kid, str) or not 0 < len(kid) <= MAX_KID_CHARS:
+            dropped.append(f"keys[{index}]: kid missing or not a string of 1-{MAX_KID_CHARS}")
+            continue
+        problem = _jwk_problem(jwk)
+        built = _rsa_key(jwk) if problem is None else problem
+        if isinstance(built, str):
+            dropped.append(f"kid {_show(kid)}: {built}")
+            continue
+        keys[kid] = built
+    return keys, dropped
+
+
+# ------------------------------------------------------------------------- key sources
+
+
+class StaticJwks:
+    """A fixed key set for offline verification: parsed once, never fetched.
+
+    >>> StaticJwks({"keys": []}).kids
+    frozenset()
+    """
+
+    def __init__(self, jwks: Mapping[str, Any] | str | bytes) -> None:
+        document: object = jwks
+        if isinstance(jwks, str | bytes):
+            data = jwks.encode("utf-8") if isinstance(jwks, str) else jwks
+            document = strict_json_object(data)
+        try:
+            keys, dropped = parse_jwks(document)
+        except JwksRefused as err:
+            raise ValueError(f"jwks refused: {err}") from None
+        for reason in dropped:
+            logger.warning("realmid: JWKS key dropped: %s", reason)
+        self._keys = keys
+
+    def __repr__(self) -> str:
+        return f"StaticJwks(kids={sorted(self._keys)!r})"
+
+    @property
+    def kids(self) -> frozenset[str]:
+        """The usable kids."""
+        return frozenset(self._keys)
+
+    @property
+    def generation(self) -> int:
+        """Always 0: a static set never changes."""
+        return 0
+
+    def lookup(self, kid: str, final: bool = False) -> rsa.RSAPublicKey | None:
+        """The key for ``kid``; raises ``unknown_kid`` (a static set has nothing to fetch)."""
+        key = self._keys.get(kid)
+        if key is None:
+            raise RealmError(ErrorCode.UNKNOWN_KID, f"no key with kid {_show(kid)}")
+        return key
+
+
+@attrs.frozen
+class _KeySet:
+    keys: Mapping[str, rsa.RSAPublicKey]
+    expires_at: float  # on the cache's monotonic clock
+    stale_until: float  # known kids keep verifying until then when refreshes fail
+
+
+@attrs.define
+class JwksStats:
+    """Counters for observability and tests."""
+
+    fetches: int = 0  # attempts, successful or not
+    failures: int = 0
+    refused_documents: int = 0
+
+
+def _positive(name: str, value: float) -> float:
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite, non-negative number of seconds")
+    return value
+
+
+def _ttl_from_headers(
+    headers: httpx.Headers, default: float, low: float, high: float
+) -> tuple[float, bool]:
+    """Seconds to keep the set, and whether the header gave them (for logs)."""
+    max_age: float | None = None
+    for directive in headers.get("cache-control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        name = name.strip().lower()
+        if name in ("no-store", "no-cache"):
+            max_age = 0.0
+            break
+        if name == "max-age":
+            value = value.strip().strip('"')
+            if value.isdigit() and len(value) <= 12:
+                max_age = float(value)
+    if max_age is None:
+        return default, False
+    age = headers.get("age", "").strip()
+    if age.isdigit() and len(age) <= 12:
+        max_age -= float(age)  # a shared cache already kept it this long
+    return min(max(max_age, low), high), True
+
+
+class _BodyReader:
+    """Accumulate a response body up to ``limit`` decoded bytes, within a deadline."""
+
+    def __init__(self, encoding: str, limit: int, deadline: float) -> None:
+        self._limit = limit
+        self._deadline = deadline
+        self._chunks: list[bytes] = []
+        self._size = 0
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._inflate: Any = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._inflate = zlib.decompressobj()
+        else:
+            raise _FetchFailed(f"unsupported Content-Encoding {encoding[:32]!r}")
+
+    def feed(self, chunk: bytes) -> None:
+        if time.monotonic() > self._deadline:
+            raise _FetchFailed("response too slow")
+        if self._inflate is not None:
+            # Bounded inflation: a small compressed body cannot expand past the limit.
+            room = self._limit - self._size + 1
+            chunk = self._inflate.decompress(chunk, room)
+            if self._inflate.unconsumed_tail:
+                raise _FetchFailed(f"document larger than {self._limit} bytes")
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise _FetchFailed(f"document larger than {self._limit} bytes")
+        self._chunks.append(chunk)
+
+    def body(self) -> bytes:
+        if self._inflate is not None:
+            self.feed_tail(self._inflate.flush(self._limit - self._size + 1))
+        return b"".join(self._chunks)
+
+    def feed_tail(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            raise _FetchFailed(f"document larger than {self._limit} bytes")
+        self._chunks.append(data)
+
+
+class _FetchFailed(Exception):
+    pass
+
+
+ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
+
+
+class _JwksCore(Generic[ClientT]):
+    """Everything of the cache but the I/O: lookups, when to fetch, what a fetch means.
+
+    Knobs (seconds unless said): ``min_ttl``/``max_ttl`` clamp ``Cache-Control: max-age``,
+    ``default_ttl`` applies when it is absent; ``max_stale`` is how long past expiry known
+    kids keep verifying while refreshes fail; ``refetch_cooldown`` spaces refetches caused
+    by unknown kids; ``failure_backoff`` spaces retries after a failed fetch;
+    ``negative_ttl``/``max_negative`` bound the memory of kids proved absent;
+    ``max_bytes`` caps the document (decoded); ``timeout`` bounds each fetch; ``clock`` is
+    a monotonic clock (tests inject one).
+    """
+
+    _client_type: ClassVar[type]
+
+    def __init__(
+        self,
+        url: str,
+        client: ClientT,
+        *,
+        min_ttl: float = 60.0,
+        max_ttl: float = 86_400.0,
+        default_ttl: float = 300.0,
+        max_stale: float = 3_600.0,
+        refetch_cooldown: float = 30.0,
+        failure_backoff: float = 10.0,
+        negative_ttl: float = 300.0,
+        max_negative: int = 1024,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        timeout: float = 5.0,
+        clock: Callable[[], float] | None = None,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        if not isinstance(client, self._client_type):
+            raise TypeError(
+                f"{type(self).__name__} needs an {self._client_type.__module__}."
+                f"{self._client_type.__name__}, not {type(client).__name__}"
+            )
+        self._client: ClientT = client
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValueError(f"JWKS url must be an absolute http(s) URL, got {url!r}")
+        self.url = str(parsed)
+        self._min_ttl = _positive("min_ttl", min_ttl)
+        self._max_ttl = _positive("max_ttl", max_ttl)
+        if self._min_ttl > self._max_ttl:
+            raise ValueError("min_ttl must not exceed max_ttl")
+        self._default_ttl = min(max(_positive("default_ttl", default_ttl), min_ttl), max_ttl)
+        self._max_stale = _positive("max_stale", max_stale)
+        self._cooldown = _positive("refetch_cooldown", refetch_cooldown)
+        self._backoff = _positive("failure_backoff", failure_backoff)
+        self._negative_ttl = _positive("negative_ttl", negative_ttl)
+        self._max_negative = max(1, int(max_negative))
+        self._max_bytes = max(1, int(max_bytes))
+        self._timeout = _positive("timeout", timeout) or 5.0
+        self._clock: Callable[[], float] = clock or time.monotonic
+        self._logger = logger or logging.getLogger("realmid")
+
+        self._set: _KeySet | None = None  # replaced whole, never edited
+        self._generation = 0  # +1 per finished fetch attempt
+        self._last_attempt = -math.inf
+        self._last_failed = False
+        self._last_error = "no fetch yet"
+        self._stale_warned_generation = -1
+        self._negative: dict[str, float] = {}  # kid -> until when a fetch proved it absent
+        self._state = threading.Lock()  # guards the negative cache and the fetch bookkeeping
+        self.stats = JwksStats()
+        self._init_driver()
+
+    def _init_driver(self) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        kids = sorted(self._set.keys) if self._set is not None else None
+        return f"{type(self).__name__}(url={self.url!r}, kids={kids!r})"
+
+    # -- lookups (no I/O) ------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """Finished fetch attempts so far; :meth:`refresh` skips a fetch when it moved on."""
+        return self._generation
+
+    @property
+    def kids(self) -> frozenset[str]:
+        """The kids of the current set (empty before the first successful fetch)."""
+        current = self._set
+        return frozenset(current.keys) if current is not None else frozenset()
+
+    def lookup(self, kid: str, final: bool = False) -> rsa.RSAPublicKey | None:
+        """The ready key for ``kid``; None when a fetch should come first.
+
+        Raises ``unknown_kid`` / ``jwks_fetch_failed`` when the answer is known without one.
+        With ``final`` (after a fetch), never returns None: the answer is what we have.
+        """
+        current = self._set
+        if current is not None:
+            key = current.keys.get(kid)
+            if key is not None and self._clock() < current.expires_at:
+                return key  # the hot path: one dict read, one clock read
+        return self._slow_lookup(kid, final)
+
+    def _slow_lookup(self, kid: str, final: bool) -> rsa.RSAPublicKey | None:
+        now = self._clock()
+        current = self._set
+        with self._state:
+            may_refresh = not final and now >= self._last_attempt + self._backoff_now()
+            if current is None:
+                if may_refresh:
+                    return None
+                raise self._fetch_failed("no signing keys available")
+            expired = now >= current.expires_at
+            key = current.keys.get(kid)
+            if key is not None:  # known kid, expired set
+                if may_refresh:
+                    return None
+                if now < current.stale_until:
+                    self._warn_stale()
+                    return key
+                raise self._fetch_failed("signing keys expired and could not be refreshed")
+            if expired and may_refresh:
+                return None
+            if self._last_failed:
+                # The last fetch failed: whether this kid exists cannot be told.
+                raise self._fetch_failed(f"kid {_show(kid)} unknown and the key set is unavailable")
+            negative = self._negative.get(kid)
+            if negative is not None and negative <= now:
+                del self._negative[kid]
+                negative = None
+            if not final and negative is None and now >= self._last_attempt + self._cooldown:
+                return None
+            if final:
+                # A fetch that finished after this kid was asked for did not have it.
+                self._remember_unknown(kid, now)
+            raise RealmError(ErrorCode.UNKNOWN_KID, f"no key with kid {_show(kid)}")
+
+    def _backoff_now(self) -> float:
+        return self._backoff if self._last_failed else 0.0
+
+    def _remember_unknown(self, kid: str, now: float) -> None:
+        negative = self._negative
+        if kid not in negative and len(negative) >= self._max_negative:
+            del negative[next(iter(negative))]  # oldest first; small dict, bounded
+        negative[kid] = now + self._negative_ttl
+
+    def _fetch_failed(self, message: str) -> RealmError:
+        return RealmError(
+            ErrorCode.JWKS_FETCH_FAILED,
+            f"{message} (last fetch: {self._last_error})",
+            details={"jwks_url": self.url},
+        )
+
+    def _warn_stale(self) -> None:
+        if self._stale_warned_generation != self._generation:
+            self._stale_warned_generation = self._generation
+            self._logger.warning(
+                "realmid: JWKS refresh failing (%s); serving the last good key set",
+                self._last_error,
+            )
+
+    # -- fetch bookkeeping (no I/O) --------------------------------------------------------
+
+    def _should_fetch(self, after_generation: int | None) -> bool:
+        return after_generation is None or after_generation == self._generation
+
+    def _request_kwargs(self) -> dict[str, Any]:
+        return {
+            "method": "GET",
+            "url": self.url,
+            # The realm's client attaches the platform token to every request; the JWKS is
+            # public and must never receive one (nor need one).
+            "auth": None,
+            "headers": {"Accept": "application/json", "Accept-Encoding": "identity"},
+            "timeout": httpx.Timeout(self._timeout),
+            "follow_redirects": False,
+        }
+
+    def _reader(self, response: httpx.Response) -> _BodyReader:
+        if response.status_code != 200:
+            raise _FetchFailed(f"HTTP {response.status_code}")
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self._max_bytes:
+            raise _FetchFailed(f"document larger than {self._max_bytes} bytes")
+        return _BodyReader(
+            response.headers.get("content-encoding", ""),
+            self._max_bytes,
+            time.monotonic() + self._timeout,
+        )
+
+    def _accept(self, headers: httpx.Headers, body: bytes) -> None:
+        document = strict_json_object(body)
+        try:
+            if document is None:
+                raise JwksRefused("not a JSON object (or duplicate member names)")
+            keys, dropped = parse_jwks(document)
+        except JwksRefused as err:
+            self.stats.refused_documents += 1
+            self._fail(f"document refused: {err}")
+            return
+        for reason in dropped:
+            self._logger.warning("realmid: JWKS key dropped: %s", reason)
+        if not keys:
+            # A verifier with no keys verifies nothing: an empty (or all-dropped) set is
+            # treated as an outage, and the last good set keeps serving.
+            self._fail("no usable RS256 keys in the document")
+            return
+        ttl, from_header = _ttl_from_headers(
+            headers, self._default_ttl, self._min_ttl, self._max_ttl
+        )
+        now = self._clock()
+        with self._state:
+            self._set = _KeySet(keys, now + ttl, now + ttl + self._max_stale)
+            self._last_attempt = now
+            self._last_failed = False
+            self._last_error = "ok"
+            self._generation += 1
+        self._logger.debug(
+            "realmid: JWKS fetched: %d keys, kept %ss%s",
+            len(keys),
+            ttl,
+            "" if from_header else " (no max-age)",
+        )
+
+    def _fail(self, reason: str) -> None:
+        now = self._clock()
+        with self._state:
+            self._last_attempt = now
+            self._last_failed = True
+            self._last_error = reason
+            self._generation += 1
+            self.stats.failures += 1
+        self._logger.warning("realmid: JWKS fetch from %s failed: %s", self.url, reason)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, _FetchFailed):
+        return str(exc)
+    return f"{type(exc).__name__}"
+
+
+class JwksCache(_JwksCore[httpx.Client]):
+    """The JWKS cache over a sync ``httpx.Client`` (e.g. the realm's own client).
+
+    >>> import httpx
+    >>> cache = JwksCache(jwks_url("https://auth.realmid.dev"), httpx.Client())
+    >>> cache.kids  # nothing fetched yet: construction makes no request
+    frozenset()
+
+    ``cache.get(kid)`` returns a ready ``RSAPublicKey`` (fetching when the rules say so);
+    the verifier uses :meth:`lookup` and :meth:`refresh` directly. Thread-safe.
+    """
+
+    _client_type = httpx.Client
+    _fetch_lock: threading.Lock
+
+    def _init_driver(self) -> None:
+        self._fetch_lock = threading.Lock()
+
+    def get(self, kid: str) -> rsa.RSAPublicKey:
+        """The key for ``kid``, fetching first when needed; raises a RealmError otherwise."""
+        generation = self._generation
+        key = self.lookup(kid)
+        if key is None:
+            self.refresh(generation)
+            key = self.lookup(kid, final=True)
+        assert key is not None
+        return key
+
+    def refresh(self, after_generation: int | None = None) -> None:
+        """Fetch now, unless another fetch finished since ``after_generation`` was read.
+
+        Single-flight: concurrent callers wait for the one fetch in flight. Never raises;
+        a failure is recorded and shapes what :meth:`lookup` answers.
+        """
+        with self._fetch_lock:
+            if not self._should_fetch(after_generation):
+                return
+            self.stats.fetches += 1
+            try:
+                with self._client.stream(**self._request_kwargs()) as response:
+                    reader = self._reader(response)
+                    for chunk in response.iter_raw():
+                        reader.feed(chunk)
+                self._accept(response.headers, reader.body())
+            except Exception as exc:  # any failure is an outage, never a crash
+                self._fail(_describe(exc))
+
+
+class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
+    """The JWKS cache over an ``httpx.AsyncClient``; lookups stay plain sync calls.
+
+    Fetches are single-flight per event loop (an ``asyncio.Lock``)::
+
+        cache = AsyncJwksCache(jwks_url(issuer), httpx.AsyncClient())
+        key = await cache.get(kid)
+    """
+
+    _client_type = httpx.AsyncClient
+    _fetch_lock: asyncio.Lock
+
+    def _init_driver(self) -> None:
+        self._fetch_lock = asyncio.Lock()
+
+    async def get(self, kid: str) -> rsa.RSAPublicKey:
+        """The key for ``kid``, fetching first when needed; raises a RealmError otherwise."""
+        generation = self._generation
+        key = self.lookup(kid)
+        if key is None:
+            await self.refresh(generation)
+            key = self.lookup(kid, final=True)
+        assert key is not None
+        return key
+
+    async def refresh(self, after_generation: int | None = None) -> None:
+        """Fetch now, unless another fetch finished since ``after_generation`` was read."""
+        async with self._fetch_lock:
+            if not self._should_fetch(after_generation):
+                return
+            self.stats.fetches += 1
+            try:
+                async with self._client.stream(**self._request_kwargs()) as response:
+                    reader = self._reader(response)
+                    async for chunk in response.aiter_raw():
+                        reader.feed(chunk)
+                self._accept(response.headers, reader.body())
+            except Exception as exc:  # any failure is an outage, never a crash
+                self._fail(_describe(exc))

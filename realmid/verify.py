@@ -1,0 +1,610 @@
+"""Local verification of Realm ID access tokens (RS256 JWTs): :class:`Claims` and the verifier.
+
+One sans-IO core (:meth:`Verifier.verify_cached`) does every check from the keys in hand and
+answers either the verified :class:`Claims` or :class:`NeedKeys` ("fetch the JWKS, then
+:meth:`~Verifier.resume`"). Two thin drivers run it: :class:`Verifier` (sync; a static key
+set or a :class:`~realmid.jwks.JwksCache` on ``httpx.Client``) and :class:`AsyncVerifier`
+(a :class:`~realmid.jwks.AsyncJwksCache` on ``httpx.AsyncClient``), which awaits only when
+keys must be fetched or the revocation cache is an async one.
+
+The checks, in order; each failure is a :class:`~realmid.errors.RealmError` with its code,
+and no other exception escapes, whatever the input:
+
+====================================================================  ==================
+size cap (before any decoding)                                        ``malformed``
+compact form: exactly three segments                                  ``malformed``
+strict base64url: alphabet, no padding, canonical trailing bits       ``malformed``
+header and payload: UTF-8 JSON objects, no duplicate member names     ``malformed``
+``alg`` exactly ``RS256`` (there is no HMAC path at all)               ``wrong_algorithm``
+any ``crit`` header                                                   ``malformed``
+``kid`` a string of 1..256 chars, used only as a dict key             ``malformed``
+``kid`` unknown after the JWKS cache's refetch rules                  ``unknown_kid``
+signature (before any claim: an expired forgery is a forgery)         ``bad_signature``
+``iss`` equals the issuer exactly                                     ``wrong_issuer``
+``aud`` (a string, or a list of strings) contains the audience        ``wrong_audience``
+``exp`` (required), ``nbf``, ``iat`` (required): numbers in range     ``malformed``
+``exp`` past, with leeway                                             ``expired``
+``nbf`` or ``iat`` in the future, beyond leeway                       ``not_yet_valid``
+``sub``, ``jti`` strings; ``azp`` .. ``mfa_at`` of their types          ``malformed``
+``jti`` in the revocation cache                                       ``TokenRevokedError``
+revocation cache failing (fail closed)                                ``server_error``
+====================================================================  ==================
+
+``jku``, ``x5u``, ``x5c`` and ``jwk`` headers are never read: keys come from the configured
+issuer's JWKS (or the static set) only. A revocation cache that cannot answer refuses the
+request with ``server_error`` (``details["revocation_unavailable"]``) rather than
+``unauthorized``: the token may be perfectly good, and a 5xx tells the client to retry
+instead of throwing its session away.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any, TypeGuard
+
+import attrs
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.hashes import SHA256
+
+from realmid.errors import ErrorCode, RealmError, TokenRevokedError
+from realmid.jwks import (
+    MAX_KID_CHARS,
+    AsyncJwksCache,
+    JwksCache,
+    StaticJwks,
+    b64url_decode,
+    strict_json_object,
+)
+from realmid.revocation import AsyncRevocationCache, RevocationCache
+
+__all__ = [
+    "DEFAULT_LEEWAY",
+    "DEFAULT_MAX_TOKEN_BYTES",
+    "AsyncVerifier",
+    "Claims",
+    "NeedKeys",
+    "Verifier",
+    "unverified_claims",
+]
+
+DEFAULT_LEEWAY = 30.0
+DEFAULT_MAX_TOKEN_BYTES = 8192
+# NumericDate bounds: 1970 .. 9999-12-31. Anything outside is a broken or hostile token, and
+# the bound keeps arithmetic on attacker numbers (1e308, 10**4000) out of the picture.
+MAX_NUMERIC_DATE = 253_402_300_799
+
+_PKCS1 = padding.PKCS1v15()
+_SHA256 = SHA256()
+_KNOWN = frozenset(
+    {"iss", "sub", "aud", "iat", "nbf", "exp", "jti", "azp", "tenant_id", "role", "amr", "acr"}
+    | {"mfa_at"}
+)
+_HEADER_MEMO_MAX = 32
+
+KeySource = StaticJwks | JwksCache | AsyncJwksCache
+
+
+@attrs.frozen(kw_only=True)
+class Claims:
+    """The verified payload of an access token (the reference's ``Claims``).
+
+    Field names are the JSON claim names. ``aud`` is always a tuple: a token's ``aud`` may
+    be a string or a list on the wire, and one shape is easier to use right (``"x" in aud``
+    on a string is a substring test). Time claims are unix seconds; ``nbf`` and ``mfa_at``
+    are 0 when absent. ``extra`` holds every claim the SDK does not model (``email``,
+    ``sid``, a partner's custom claims), as decoded from the token.
+
+    >>> claims = Claims(iss="https://auth.realmid.dev", sub="u1", aud=("https://app",),
+    ...                 iat=1, exp=2, jti="j1")
+    >>> claims.aud, claims.mfa_at, claims.extra
+    (('https://app',), 0, {})
+    """
+
+    iss: str
+    sub: str
+    aud: tuple[str, ...]
+    iat: int
+    nbf: int = 0
+    exp: int
+    jti: str
+    azp: str = ""
+    tenant_id: str = ""
+    role: str = ""
+    amr: tuple[str, ...] = ()
+    acr: str = ""
+    mfa_at: int = 0
+    extra: dict[str, Any] = attrs.field(factory=dict, hash=False)
+
+
+# A parsed, not yet verified token: (header segment, kid, payload, signing input, signature).
+# A plain tuple: the hot path allocates nothing it does not need.
+_Parsed = tuple[bytes, str, dict[str, Any], bytes, bytes]
+
+
+@attrs.frozen
+class NeedKeys:
+    """What :meth:`Verifier.verify_cached` answers when the key for ``kid`` must be fetched.
+
+    Drive it yourself with the cache the verifier was given::
+
+        result = verifier.verify_cached(token)
+        if isinstance(result, NeedKeys):
+            await cache.refresh(result.generation)   # or cache.refresh(...) when sync
+            result = verifier.resume(result)
+    """
+
+    kid: str
+    generation: int  # the cache's generation when the miss was seen (single-flight key)
+    # No repr, no eq: the parsed token holds the signature, which must not reach logs.
+    _token: _Parsed = attrs.field(repr=False, eq=False, alias="token")
+    _audience: str = attrs.field(repr=False, eq=False, alias="audience")
+
+
+def _malformed(message: str) -> RealmError:
+    return RealmError(ErrorCode.MALFORMED, message)
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_numeric_date(value: object) -> TypeGuard[int | float]:
+    kind = type(value)  # not isinstance: bool is an int, and True is not a date
+    return (kind is int or kind is float) and 0 <= value <= MAX_NUMERIC_DATE  # type: ignore[operator]
+
+
+def _all_str(items: list[Any]) -> bool:
+    # A loop, not all(<genexpr>): the lists here hold one or two items, and a generator
+    # costs more than the loop.
+    for item in items:  # noqa: SIM110
+        if type(item) is not str:
+            return False
+    return True
+
+
+def _seconds(value: float | timedelta, name: str) -> float:
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{name} must be a finite, non-negative duration")
+    return seconds
+
+
+def _non_empty(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return value
+
+
+def _split(token: object, max_bytes: int) -> tuple[bytes, list[bytes]]:
+    """The token's bytes and its three raw segments (size and compact form checked)."""
+    if type(token) is not str and type(token) is not bytes:
+        # Subclasses are copied to the exact type first, so none of their methods run.
+        if isinstance(token, str):
+            token = str.__str__(token)
+        elif isinstance(token, bytes | bytearray):
+            token = bytes(token)
+    if type(token) is str:
+        if len(token) > max_bytes:  # before anything else touches it
+            raise _malformed(f"token larger than {max_bytes} bytes")
+        try:
+            raw = token.encode("ascii")
+        except UnicodeEncodeError:
+            raise _malformed("token is not base64url (non-ASCII characters)") from None
+    elif type(token) is bytes:
+        if len(token) > max_bytes:
+            raise _malformed(f"token larger than {max_bytes} bytes")
+        raw = token
+    else:
+        raise _malformed(f"token must be a string, not {type(token).__name__}")
+    segments = raw.split(b".")
+    if len(segments) != 3:
+        raise _malformed(f"not a compact JWS: {len(segments)} segments, expected 3")
+    return raw, segments
+
+
+def unverified_claims(
+    token: object, max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES
+) -> dict[str, Any] | None:
+    """The payload of a well-formed compact JWS, **not verified**; None for anything else.
+
+    For bookkeeping on tokens you already trust (``realm.tokens.mark_revoked`` reads ``jti``
+    and ``exp`` this way). Never raises.
+
+    >>> unverified_claims("not.a.token") is None
+    True
+    """
+    try:
+        payload = b64url_decode(_split(token, max_token_bytes)[1][1])
+        return None if payload is None else strict_json_object(payload)
+    except Exception:
+        return None
+
+
+class _VerifierCore:
+    """The sans-IO verifier: every check, from the keys in hand."""
+
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        *,
+        source: KeySource,
+        leeway: float | timedelta,
+        clock: Callable[[], float] | None,
+        revocation: Any,
+        max_token_bytes: int,
+        logger: logging.Logger | None,
+    ) -> None:
+        self._issuer = _non_empty(issuer, "issuer")
+        self._audience = _non_empty(audience, "audience")
+        self._leeway = _seconds(leeway, "leeway")
+        self._clock: Callable[[], float] = clock or time.time
+        if isinstance(max_token_bytes, bool) or not isinstance(max_token_bytes, int):
+            raise ValueError("max_token_bytes must be an integer")
+        if max_token_bytes < 64:
+            raise ValueError("max_token_bytes must be at least 64")
+        self._max_bytes = max_token_bytes
+        self._source = source
+        self._revocation = revocation
+        self._logger = logger or logging.getLogger("realmid")
+        # Header segment -> kid, for headers that already passed every header check and
+        # carried a good signature (so only issuer-made headers get in). The header of a
+        # key's tokens is always the same bytes, so the hot path skips decoding it.
+        self._header_memo: dict[bytes, str] = {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(issuer={self._issuer!r}, audience={self._audience!r})"
+
+    @property
+    def issuer(self) -> str:
+        """The ``iss`` every token must carry."""
+        return self._issuer
+
+    @property
+    def audience(self) -> str:
+        """The default audience (a call's ``audience=`` overrides it)."""
+        return self._audience
+
+    @property
+    def revocation(self) -> Any:
+        """The revocation cache consulted after every other check, or None."""
+        return self._revocation
+
+    def verify_cached(self, token: str, audience: str | None = None) -> Claims | NeedKeys:
+        """Every check but the revocation one, with no I/O: :class:`Claims`, or
+        :class:`NeedKeys` when the key set must be fetched first.
+
+        Raises :class:`~realmid.errors.RealmError` (only) when the token is refused.
+        **Does not consult the revocation cache** (that may be I/O): :meth:`verify` does.
+        """
+        wanted = self._audience if audience is None else self._call_audience(audience)
+        try:
+            parsed = self._parse(token)
+            source = self._source
+            generation = source.generation  # read before the lookup: the single-flight key
+            key = source.lookup(parsed[1])
+            if key is None:
+                return NeedKeys(parsed[1], generation, token=parsed, audience=wanted)
+            return self._finish(parsed, key, wanted)
+        except RealmError:
+            raise
+        except Exception as exc:
+            # Safety net: a bug here must still be a refusal, never a crash or a pass.
+            raise _malformed(f"token could not be processed ({type(exc).__name__})") from None
+
+    def resume(self, need: NeedKeys) -> Claims:
+        """Finish a verification after the fetch :class:`NeedKeys` asked for (or failed)."""
+        try:
+            key = self._source.lookup(need.kid, final=True)
+            if key is None:  # a source that breaks the `final` promise: refuse, do not loop
+                raise RealmError(ErrorCode.UNKNOWN_KID, f"no key with kid {_show(need.kid)}")
+            return self._finish(need._token, key, need._audience)
+        except RealmError:
+            raise
+        except Exception as exc:
+            raise _malformed(f"token could not be processed ({type(exc).__name__})") from None
+
+    # -- the checks ------------------------------------------------------------------------
+
+    @staticmethod
+    def _call_audience(audience: object) -> str:
+        if not isinstance(audience, str) or not audience:
+            raise RealmError(ErrorCode.BAD_REQUEST, "audience must be a non-empty string")
+        return audience
+
+    def _parse(self, token: object) -> _Parsed:
+        raw, (header_segment, payload_segment, signature_segment) = _split(token, self._max_bytes)
+        kid = self._header_memo.get(header_segment)
+        header_bytes = b"" if kid is not None else b64url_decode(header_segment)
+        payload_bytes = b64url_decode(payload_segment)
+        signature = b64url_decode(signature_segment)
+        if header_bytes is None or payload_bytes is None or signature is None:
+            raise _malformed("not strict base64url (alphabet, padding, whitespace or bits)")
+        header = None if kid is not None else strict_json_object(header_bytes)
+        if kid is None and header is None:
+            raise _malformed("header is not a JSON object (or has duplicate members)")
+        payload = strict_json_object(payload_bytes)
+        if payload is None:
+            raise _malformed("payload is not a JSON object (or has duplicate members)")
+        if header is not None:
+            kid = self._check_header(header)
+        assert kid is not None
+        signing_input = raw[: len(header_segment) + 1 + len(payload_segment)]
+        return header_segment, kid, payload, signing_input, signature
+
+    @staticmethod
+    def _check_header(header: dict[str, Any]) -> str:
+        alg = header.get("alg")
+        if alg != "RS256":
+            # Exact match: "none" in any case, HS*/ES*/PS*, RS384... There is no HMAC path,
+            # so a token "signed" with the public key as an HMAC secret has nowhere to go.
+            raise RealmError(ErrorCode.WRONG_ALGORITHM, f"alg {_show(alg)} is not RS256")
+        if "crit" in header:
+            raise _malformed("crit header present (no extensions are understood)")
+        kid = header.get("kid")
+        if type(kid) is not str or not 0 < len(kid) <= MAX_KID_CHARS:
+            raise _malformed(f"kid missing or not a string of 1-{MAX_KID_CHARS} chars")
+        return kid
+
+    def _finish(self, token: _Parsed, key: rsa.RSAPublicKey, audience: str) -> Claims:
+        header_segment, kid, payload, signing_input, signature = token
+        try:
+            key.verify(signature, signing_input, _PKCS1, _SHA256)
+        except InvalidSignature:
+            raise RealmError(ErrorCode.BAD_SIGNATURE, "signature does not verify") from None
+        except Exception as exc:  # e.g. a signature of the wrong length on some backends
+            raise RealmError(
+                ErrorCode.BAD_SIGNATURE, f"signature does not verify ({type(exc).__name__})"
+            ) from None
+        memo = self._header_memo
+        if header_segment not in memo:
+            if len(memo) >= _HEADER_MEMO_MAX:
+                self._header_memo = memo = {}  # a new dict, never a cleared shared one
+            memo[header_segment] = kid
+        return self._claims(payload, audience)
+
+    def _claims(self, payload: dict[str, Any], audience: str) -> Claims:
+        get = payload.get
+        if get("iss") != self._issuer:  # equality with a str: a list or number never passes
+            raise RealmError(ErrorCode.WRONG_ISSUER, f"iss {_show(get('iss'))} is not the issuer")
+        aud = get("aud")
+        if type(aud) is str and aud == audience:
+            auds: tuple[str, ...] = (aud,)
+        elif type(aud) is list and audience in aud and _all_str(aud):
+            auds = tuple(aud)
+        else:
+            raise RealmError(
+                ErrorCode.WRONG_AUDIENCE, f"aud {_show(aud)} does not name {audience!r}"
+            )
+
+        exp, iat, nbf = get("exp"), get("iat"), get("nbf", 0)
+        if not _is_numeric_date(exp):
+            raise _malformed(f"exp {_show(exp)} is not a NumericDate")
+        if not _is_numeric_date(iat):
+            raise _malformed(f"iat {_show(iat)} is not a NumericDate")
+        if not _is_numeric_date(nbf):
+            raise _malformed(f"nbf {_show(nbf)} is not a NumericDate")
+        now = self._clock()
+        leeway = self._leeway
+        if now >= exp + leeway:
+            raise RealmError(ErrorCode.EXPIRED, f"token expired at {exp} (leeway {leeway:g}s)")
+        if now + leeway < nbf:
+            raise RealmError(ErrorCode.NOT_YET_VALID, f"token not valid before {nbf}")
+        if now + leeway < iat:
+            raise RealmError(ErrorCode.NOT_YET_VALID, f"token issued in the future ({iat})")
+
+        sub, jti = get("sub"), get("jti")
+        if type(sub) is not str or not sub or type(jti) is not str or not jti:
+            raise _malformed("sub or jti missing or not a non-empty string")
+        azp, tenant_id, role = get("azp", ""), get("tenant_id", ""), get("role", "")
+        acr, amr, mfa_at = get("acr", ""), get("amr", ()), get("mfa_at", 0)
+        if type(azp) is not str or type(tenant_id) is not str or type(role) is not str:
+            raise _malformed("azp, tenant_id and role must be strings")
+        if type(acr) is not str:
+            raise _malformed("acr must be a string")
+        if amr != ():
+            if type(amr) is not list or not _all_str(amr):
+                raise _malformed("amr must be a list of strings")
+            amr = tuple(amr)
+        if not _is_numeric_date(mfa_at):
+            raise _malformed(f"mfa_at {_show(mfa_at)} is not a NumericDate")
+
+        known = _KNOWN
+        return Claims(
+            iss=self._issuer,
+            sub=sub,
+            aud=auds,
+            iat=int(iat),
+            nbf=int(nbf),
+            exp=int(exp),
+            jti=jti,
+            azp=azp,
+            tenant_id=tenant_id,
+            role=role,
+            amr=amr,
+            acr=acr,
+            mfa_at=int(mfa_at),
+            extra={k: v for k, v in payload.items() if k not in known},
+        )
+
+    # -- revocation (the drivers call these) --------------------------------------------------
+
+    def _revocation_failed(self, exc: Exception) -> RealmError:
+        if isinstance(exc, RealmError):
+            return exc
+        self._logger.warning(
+            "realmid: revocation check failed (%s); refusing the token", type(exc).__name__
+        )
+        return RealmError(
+            ErrorCode.SERVER_ERROR,
+            f"revocation check failed ({type(exc).__name__}); refusing the token",
+            details={"revocation_unavailable": True},
+            cause=exc,
+        )
+
+    def _check_revoked(self, claims: Claims) -> None:
+        try:
+            revoked = self._revocation.is_revoked(claims.jti)
+        except Exception as exc:
+            raise self._revocation_failed(exc) from exc
+        if revoked:
+            raise TokenRevokedError()
+
+
+def _source(
+    jwks: Mapping[str, Any] | str | bytes | None,
+    jwks_cache: KeySource | None,
+    allowed: tuple[type, ...],
+    cls: str,
+) -> KeySource:
+    if (jwks is None) == (jwks_cache is None):
+        raise ValueError(f"{cls} needs exactly one of jwks= (a static set) or jwks_cache=")
+    if jwks is not None:
+        return StaticJwks(jwks)
+    if not isinstance(jwks_cache, allowed):
+        names = " or ".join(t.__name__ for t in allowed)
+        raise TypeError(f"{cls} takes a {names} as jwks_cache, not {type(jwks_cache).__name__}")
+    assert jwks_cache is not None
+    return jwks_cache
+
+
+def _is_async_cache(revocation: object) -> bool:
+    if revocation is None:
+        return False
+    is_revoked = getattr(revocation, "is_revoked", None)
+    if not callable(is_revoked):
+        raise TypeError("revocation must have is_revoked(jti) and revoke(jti, expires_at)")
+    return inspect.iscoroutinefunction(is_revoked)
+
+
+class Verifier(_VerifierCore):
+    """Verify Realm ID access tokens, synchronously.
+
+    Offline, from a key set you hold (no network at all)::
+
+        verifier = Verifier(issuer="https://auth.realmid.dev", audience="https://app.example",
+                            jwks={"keys": [...]})
+        claims = verifier.verify(token)          # Claims, or raises RealmError
+
+    Online, from the issuer's JWKS (fetched on first use, cached, refreshed by its rules)::
+
+        cache = JwksCache(jwks_url(issuer), httpx.Client())
+        verifier = Verifier(issuer, audience, jwks_cache=cache,
+                            revocation=MemRevocationCache())
+
+    ``verify`` is a plain function call whenever the token's ``kid`` is known; only a miss
+    fetches (single-flight, within the cache's rules). Thread-safe.
+    """
+
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        *,
+        jwks: Mapping[str, Any] | str | bytes | None = None,
+        jwks_cache: JwksCache | None = None,
+        leeway: float | timedelta = DEFAULT_LEEWAY,
+        clock: Callable[[], float] | None = None,
+        revocation: RevocationCache | None = None,
+        max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        source = _source(jwks, jwks_cache, (JwksCache,), "Verifier")
+        if _is_async_cache(revocation):
+            raise TypeError("Verifier needs a sync revocation cache; use AsyncVerifier")
+        super().__init__(
+            issuer,
+            audience,
+            source=source,
+            leeway=leeway,
+            clock=clock,
+            revocation=revocation,
+            max_token_bytes=max_token_bytes,
+            logger=logger,
+        )
+        self._cache = jwks_cache
+
+    def verify(self, token: str, audience: str | None = None) -> Claims:
+        """Verify ``token`` and return its :class:`Claims`; raise RealmError when refused.
+
+        ``audience`` overrides the verifier's default for this call.
+        """
+        result = self.verify_cached(token, audience)
+        if type(result) is NeedKeys:
+            assert self._cache is not None  # a static set never asks for keys
+            self._cache.refresh(result.generation)
+            result = self.resume(result)
+        assert type(result) is Claims
+        if self._revocation is not None:
+            self._check_revoked(result)
+        return result
+
+
+class AsyncVerifier(_VerifierCore):
+    """:class:`Verifier` for asyncio, over an :class:`~realmid.jwks.AsyncJwksCache`.
+
+    ``await verifier.verify(token)`` suspends only to fetch keys (a miss) or to ask an async
+    revocation cache; with known keys and a :class:`~realmid.revocation.MemRevocationCache`
+    it runs straight through::
+
+        cache = AsyncJwksCache(jwks_url(issuer), httpx.AsyncClient())
+        verifier = AsyncVerifier(issuer, audience, jwks_cache=cache)
+        claims = await verifier.verify(token)
+    """
+
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        *,
+        jwks: Mapping[str, Any] | str | bytes | None = None,
+        jwks_cache: AsyncJwksCache | None = None,
+        leeway: float | timedelta = DEFAULT_LEEWAY,
+        clock: Callable[[], float] | None = None,
+        revocation: RevocationCache | AsyncRevocationCache | None = None,
+        max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        source = _source(jwks, jwks_cache, (AsyncJwksCache,), "AsyncVerifier")
+        super().__init__(
+            issuer,
+            audience,
+            source=source,
+            leeway=leeway,
+            clock=clock,
+            revocation=revocation,
+            max_token_bytes=max_token_bytes,
+            logger=logger,
+        )
+        self._cache = jwks_cache
+        self._revocation_is_async = _is_async_cache(revocation)
+
+    async def verify(self, token: str, audience: str | None = None) -> Claims:
+        """Verify ``token`` and return its :class:`Claims`; raise RealmError when refused."""
+        result = self.verify_cached(token, audience)
+        if type(result) is NeedKeys:
+            assert self._cache is not None
+            await self._cache.refresh(result.generation)
+            result = self.resume(result)
+        assert type(result) is Claims
+        if self._revocation is not None:
+            if self._revocation_is_async:
+                await self._check_revoked_async(result)
+            else:
+                self._check_revoked(result)
+        return result
+
+    async def _check_revoked_async(self, claims: Claims) -> None:
+        try:
+            revoked = await self._revocation.is_revoked(claims.jti)
+        except Exception as exc:
+            raise self._revocation_failed(exc) from exc
+        if revoked:
+            raise TokenRevokedError()
