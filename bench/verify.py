@@ -7,6 +7,7 @@ with the same key:
 - PyJWT ``jwt.decode`` with the key preloaded (same checks: iss, aud, exp, leeway)
 - PyJWT ``PyJWKClient`` (warm cache, JWKS served from a local http.server) + ``jwt.decode``
 - realmid ``Verifier.verify``: warm JwksCache + MemRevocationCache
+- realmid ``realm.verify`` on the handle (the same verifier behind it; the targets use this)
 - realmid ``AsyncVerifier.verify`` awaited in a loop (same, async face)
 - realmid ``Verifier.verify`` + RedisRevocationCache (when redis-server is on PATH)
 
@@ -38,13 +39,15 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
 
+import realmid
 from realmid.jwks import AsyncJwksCache, JwksCache
 from realmid.revocation import MemRevocationCache, RedisRevocationCache
 from realmid.verify import AsyncVerifier, Verifier
 
-ISSUER = "https://auth.realmid.dev"
 AUDIENCE = "https://app.example.com"
 KID = "bench-key-1"
+REALM_ID = "bench"
+JWKS_PATH = "/.well-known/jwks.json"
 
 
 def b64_uint(value: int) -> str:
@@ -52,10 +55,10 @@ def b64_uint(value: int) -> str:
     return jwt.utils.base64url_encode(raw).decode()
 
 
-def make_token(key: rsa.RSAPrivateKey) -> str:
+def make_token(key: rsa.RSAPrivateKey, issuer: str) -> str:
     now = int(time.time())
     payload = {
-        "iss": ISSUER,
+        "iss": issuer,
         "sub": "01HZX3J6W8A7Q2M5N9P4R6T8V0",
         "aud": AUDIENCE,
         "iat": now,
@@ -74,17 +77,34 @@ def make_token(key: rsa.RSAPrivateKey) -> str:
 
 
 @contextmanager
-def jwks_http(jwks: dict[str, Any]) -> Iterator[str]:
-    body = json.dumps(jwks).encode()
+def issuer_http(jwks: dict[str, Any]) -> Iterator[str]:
+    """A minimal issuer on loopback: the JWKS, plus what a Realm needs before verifying
+    (a platform token and the realm's info, for its default audience). Yields the base URL."""
+    answers = {
+        ("GET", JWKS_PATH): jwks,
+        ("GET", f"/platforms/{REALM_ID}/info"): {"id": REALM_ID, "audience": AUDIENCE},
+        ("POST", "/auth/login"): {
+            "kind": "platform_token",
+            "access_token": "pat_bench",
+            "refresh_token": "prt_bench",
+            "expires_in": 3600,
+            "token_type": "Bearer",
+        },
+    }
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            body = json.dumps(answers[(self.command, self.path)]).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Cache-Control", "max-age=3600")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        do_GET = do_POST = _answer
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -93,7 +113,7 @@ def jwks_http(jwks: dict[str, Any]) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
@@ -162,25 +182,25 @@ def main() -> None:
             }
         ]
     }
-    token = make_token(key)
-    signing_input, _, signature_b64 = token.rpartition(".")
-    signing_bytes = signing_input.encode()
-    signature = jwt.utils.base64url_decode(signature_b64)
     pkcs1, sha256 = padding.PKCS1v15(), SHA256()
-
     candidates: dict[str, Callable[[int], float]] = {}
 
     def timed(fn: Callable[[], object]) -> Callable[[int], float]:
         timer = timeit.Timer(fn)
         return timer.timeit
 
-    with jwks_http(jwks) as url, redis_server() as redis_url, httpx.Client() as http:
+    with issuer_http(jwks) as issuer, redis_server() as redis_url, httpx.Client() as http:
+        url = issuer + JWKS_PATH
+        token = make_token(key, issuer)
+        signing_input, _, signature_b64 = token.rpartition(".")
+        signing_bytes = signing_input.encode()
+        signature = jwt.utils.base64url_decode(signature_b64)
         candidates["floor: cryptography RSA verify"] = timed(
             lambda: public.verify(signature, signing_bytes, pkcs1, sha256)
         )
         candidates["PyJWT jwt.decode (preloaded key)"] = timed(
             lambda: jwt.decode(
-                token, public, algorithms=["RS256"], audience=AUDIENCE, issuer=ISSUER, leeway=30
+                token, public, algorithms=["RS256"], audience=AUDIENCE, issuer=issuer, leeway=30
             )
         )
         jwk_client = jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=3600)
@@ -192,20 +212,22 @@ def main() -> None:
                 signing_key.key,
                 algorithms=["RS256"],
                 audience=AUDIENCE,
-                issuer=ISSUER,
+                issuer=issuer,
                 leeway=30,
             )
 
         candidates["PyJWT + PyJWKClient (warm cache)"] = timed(pyjwk)
 
         ours = Verifier(
-            ISSUER, AUDIENCE, jwks_cache=JwksCache(url, http), revocation=MemRevocationCache()
+            issuer, AUDIENCE, jwks_cache=JwksCache(url, http), revocation=MemRevocationCache()
         )
         candidates["realmid Verifier.verify + Mem revocation"] = timed(lambda: ours.verify(token))
+        realm = realmid.Realm(realm_id=REALM_ID, api_key="rk_bench", base_url=issuer)
+        candidates["realmid realm.verify (the handle) + Mem"] = timed(lambda: realm.verify(token))
 
         async_http = httpx.AsyncClient()
         ours_async = AsyncVerifier(
-            ISSUER,
+            issuer,
             AUDIENCE,
             jwks_cache=AsyncJwksCache(url, async_http),
             revocation=MemRevocationCache(),
@@ -219,7 +241,7 @@ def main() -> None:
 
             redis_cache = RedisRevocationCache(redis.Redis.from_url(redis_url, socket_timeout=1))
             ours_redis = Verifier(
-                ISSUER, AUDIENCE, jwks_cache=JwksCache(url, http), revocation=redis_cache
+                issuer, AUDIENCE, jwks_cache=JwksCache(url, http), revocation=redis_cache
             )
             candidates["realmid Verifier.verify + Redis revocation"] = timed(
                 lambda: ours_redis.verify(token)
@@ -241,7 +263,7 @@ def main() -> None:
     print(f"{'candidate':48} {'us/call':>9} {'x floor':>8} {'x PyJWT':>8}")
     for name, seconds in best.items():
         print(f"{name:48} {seconds * 1e6:9.2f} {seconds / floor:8.2f} {seconds / pyjwt:8.2f}")
-    ours_cost = best["realmid Verifier.verify + Mem revocation"]
+    ours_cost = best["realmid realm.verify (the handle) + Mem"]
     print()
     verdict = {True: "ok", False: "MISSED"}
     print(f"target <= 2.5x floor: {ours_cost / floor:.2f}x {verdict[ours_cost <= 2.5 * floor]}")
