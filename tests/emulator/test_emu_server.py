@@ -164,4 +164,12 @@ def test_realm_views_share_the_server_but_not_the_realm(
 def test_unknown_methods_and_control_routes_answer_the_envelope(api: Api) -> None:
     trace = api.http.request("TRACE", "/tenants")
     assert_error(trace, 405, "method_not_allowed")
+    # RFC 9110: a 405 lists the methods the resource serves.
+    assert set(trace.headers["allow"].split(", ")) == {"GET", "POST"}
     assert_error(api.http.get("/_emulator/nope"), 404, "not_found")
+
+
+def test_a_newline_in_the_path_still_gets_the_envelope(api: Api) -> None:
+    # Starlette's route patterns stop at a newline; the dispatcher must still answer.
+    assert_error(api.get("/tenants/a%0Ab"), 404, "not_found")
+    assert_error(api.http.request("TRACE", "/tenants/a%0Ab"), 405, "method_not_allowed")
