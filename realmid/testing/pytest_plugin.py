@@ -10,6 +10,9 @@ Load them with ``pytest_plugins = ["realmid.testing.pytest_plugin"]`` in a conft
   too (a test that rotates or retires keys should use its own ``RealmEmulator()``).
 - ``mfa_user``: a user of the ``emulator`` realm, owner of a fresh tenant, with a
   confirmed TOTP factor (``mfa_user.totp_now()``, ``mfa_user.backup_codes``).
+- ``realm``: a ready :class:`realmid.Realm` on the ``emulator`` realm (closed after the test).
+  For ``AsyncRealm``, build one from ``emulator.realm_id``, ``emulator.api_key`` and
+  ``emulator.base_url`` inside the async test, so its client lives on the test's loop.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from realmid._sync.realm import Realm
 from realmid.testing.seeding import SeededUser
 from realmid.testing.server import RealmEmulator
 
@@ -45,6 +49,15 @@ def emulator(realm_emulator: RealmEmulator) -> Iterator[RealmEmulator]:
         realm_emulator.faults.clear()
         realm_emulator.reset_rate_limits()
         realm_emulator.clock_offset = offset
+
+
+@pytest.fixture
+def realm(emulator: RealmEmulator) -> Iterator[Realm]:
+    """A ready sync handle on this test's realm of the emulator."""
+    with Realm(
+        realm_id=emulator.realm_id, api_key=emulator.api_key, base_url=emulator.base_url
+    ) as handle:
+        yield handle
 
 
 @pytest.fixture

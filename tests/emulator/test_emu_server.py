@@ -9,6 +9,7 @@ import httpx
 import pytest
 from emu_support import Api, assert_error
 
+import realmid
 from realmid.testing import RealmEmulator
 
 
@@ -173,3 +174,9 @@ def test_a_newline_in_the_path_still_gets_the_envelope(api: Api) -> None:
     # Starlette's route patterns stop at a newline; the dispatcher must still answer.
     assert_error(api.get("/tenants/a%0Ab"), 404, "not_found")
     assert_error(api.http.request("TRACE", "/tenants/a%0Ab"), 405, "method_not_allowed")
+
+
+def test_the_plugin_hands_out_a_ready_realm(realm: realmid.Realm, emulator: RealmEmulator) -> None:
+    assert realm.realm_id == emulator.realm_id
+    assert realm.info().audience == emulator.audience
+    assert realm.tenants.create("From the fixture").display_name == "From the fixture"
