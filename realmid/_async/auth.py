@@ -277,9 +277,10 @@ class AsyncAuth:
         """Revoke a refresh token (the session). None means the caller's current session.
 
         With ``access_token``, after the issuer confirms the logout, the token's ``jti`` is
-        parked in the realm's revocation cache (when one is configured) until the token's
-        own expiry, so ``realm.verify`` refuses it from now on on this process. A failure of
-        that cache is logged, not raised: the server-side revocation is what counts.
+        parked in ``realm.tokens``' cache until the token's own expiry, so ``realm.verify``
+        refuses it from now on: across pods with a shared ``revocation=`` cache (Redis), in
+        this process with the default in-memory one. A failure of that cache is logged, not
+        raised: the server-side revocation is what counts.
         """
         body = LogoutRequest(
             refresh_token=_wire.or_unset(
