@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         is_code,
     )
     from realmid.jwks import AsyncJwksCache, JwksCache
+    from realmid.middleware.claims import claims_from
     from realmid.models import ROLE_MEMBER, ROLE_OWNER, Page, RealmInfo
     from realmid.origins import normalize_origin
     from realmid.revocation import (
@@ -81,6 +82,7 @@ _LAZY = {
     "TokenRevokedError": "realmid.errors",
     "TokensClient": "realmid._sync.tokens",
     "Verifier": "realmid.verify",
+    "claims_from": "realmid.middleware.claims",
     "is_code": "realmid.errors",
     "normalize_origin": "realmid.origins",
 }
@@ -118,6 +120,7 @@ __all__ = [
     "TokensClient",
     "Verifier",
     "__version__",
+    "claims_from",
     "is_code",
     "normalize_origin",
 ]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from realmid_api import AuthenticatedClient
@@ -45,6 +45,11 @@ from realmid.revocation import (
     cache_for_async_face,
 )
 from realmid.verify import AsyncVerifier, Claims
+
+if TYPE_CHECKING:
+    from realmid.middleware.asgi import ASGIApp, RealmASGIMiddleware
+    from realmid.middleware.options import MFARule, MiddlewareOptions
+    from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
 
 T = TypeVar("T")
 
@@ -396,3 +401,38 @@ class AsyncRealm:
                 raise
             except httpx.HTTPError as exc:
                 raise error_from_exception(exc) from exc
+
+    # -- middleware (SPEC §10; realmid/middleware) ---------------------------------------
+
+    def asgi_middleware(
+        self, app: ASGIApp, options: MiddlewareOptions | None = None
+    ) -> RealmASGIMiddleware:
+        """Guard an ASGI app (Starlette, FastAPI, ...): ``app = realm.asgi_middleware(app)``.
+
+        No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
+        """
+        from realmid._async.middleware_flow import AsyncMiddlewareFlow
+        from realmid.middleware.asgi import RealmASGIMiddleware
+
+        return RealmASGIMiddleware(app, AsyncMiddlewareFlow(self, options))
+
+    def wsgi_middleware(
+        self, app: WSGIApp, options: MiddlewareOptions | None = None
+    ) -> RealmWSGIMiddleware:
+        """Guard a WSGI app (Flask, Django, ...): ``app.wsgi_app = realm.wsgi_middleware(...)``.
+
+        No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
+        """
+        from realmid._async.middleware_flow import AsyncMiddlewareFlow
+        from realmid.middleware.wsgi import RealmWSGIMiddleware
+
+        return RealmWSGIMiddleware(app, AsyncMiddlewareFlow(self, options))
+
+    def require_claims(self, mfa: MFARule | bool | None = None) -> Callable[..., Any]:
+        """A FastAPI dependency: ``claims: Claims = Depends(realm.require_claims())``.
+
+        ``mfa=True`` (default window) or ``mfa=MFARule(...)`` also demands a fresh MFA.
+        """
+        from realmid._async.middleware_flow import AsyncMiddlewareFlow
+
+        return AsyncMiddlewareFlow(self).dependency(mfa)

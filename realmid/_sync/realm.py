@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from realmid_api import AuthenticatedClient
@@ -46,6 +46,11 @@ from realmid.revocation import (
     cache_for_sync_face,
 )
 from realmid.verify import Claims, Verifier
+
+if TYPE_CHECKING:
+    from realmid.middleware.asgi import ASGIApp, RealmASGIMiddleware
+    from realmid.middleware.options import MFARule, MiddlewareOptions
+    from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
 
 T = TypeVar("T")
 
@@ -397,3 +402,38 @@ class Realm:
                 raise
             except httpx.HTTPError as exc:
                 raise error_from_exception(exc) from exc
+
+    # -- middleware (SPEC §10; realmid/middleware) ---------------------------------------
+
+    def asgi_middleware(
+        self, app: ASGIApp, options: MiddlewareOptions | None = None
+    ) -> RealmASGIMiddleware:
+        """Guard an ASGI app (Starlette, FastAPI, ...): ``app = realm.asgi_middleware(app)``.
+
+        No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
+        """
+        from realmid._sync.middleware_flow import SyncMiddlewareFlow
+        from realmid.middleware.asgi import RealmASGIMiddleware
+
+        return RealmASGIMiddleware(app, SyncMiddlewareFlow(self, options))
+
+    def wsgi_middleware(
+        self, app: WSGIApp, options: MiddlewareOptions | None = None
+    ) -> RealmWSGIMiddleware:
+        """Guard a WSGI app (Flask, Django, ...): ``app.wsgi_app = realm.wsgi_middleware(...)``.
+
+        No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
+        """
+        from realmid._sync.middleware_flow import SyncMiddlewareFlow
+        from realmid.middleware.wsgi import RealmWSGIMiddleware
+
+        return RealmWSGIMiddleware(app, SyncMiddlewareFlow(self, options))
+
+    def require_claims(self, mfa: MFARule | bool | None = None) -> Callable[..., Any]:
+        """A FastAPI dependency: ``claims: Claims = Depends(realm.require_claims())``.
+
+        ``mfa=True`` (default window) or ``mfa=MFARule(...)`` also demands a fresh MFA.
+        """
+        from realmid._sync.middleware_flow import SyncMiddlewareFlow
+
+        return SyncMiddlewareFlow(self).dependency(mfa)

@@ -1,0 +1,246 @@
+"""Requests per second through the ASGI middleware, against the same app without it and
+with a minimal hand-written PyJWT check, in one run.
+
+The candidates serve the same Starlette app (``GET /api/me`` answering a small JSON body):
+
+- ``bare``: no authentication at all (the ceiling);
+- ``pyjwt``: a 15-line ASGI middleware doing ``jwt.decode`` with the key preloaded
+  (signature, iss, aud, exp) — what a hand-rolled guard costs;
+- ``realmid-async``: ``AsyncRealm.asgi_middleware`` (verify + revocation gate + claims);
+- ``realmid-sync``: ``Realm.asgi_middleware`` (the same, verify in a worker thread).
+
+Each server runs in its own process (uvicorn, loopback, one worker) against a local
+RealmEmulator run by this process, which also mints the access token. The load is a lean
+asyncio HTTP/1.1 keep-alive client with a fixed number of requests in flight, bounded by
+a request count and a time limit; rounds are interleaved across candidates and the best is kept::
+
+    python bench/middleware.py [--requests 3000] [--seconds 10] [--concurrency 16] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+CANDIDATES = ("bare", "pyjwt", "realmid-async", "realmid-sync")
+
+
+# ---------------------------------------------------------------------- the servers
+
+
+def build_app(mode: str) -> Any:
+    """The ASGI app of one candidate (in the server process)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    import realmid
+
+    async def me(request: Request) -> JSONResponse:
+        claims = realmid.claims_from(request) or request.scope.get("state", {}).get("pyjwt")
+        sub = getattr(claims, "sub", None) or (claims or {}).get("sub")  # type: ignore[union-attr]
+        return JSONResponse({"sub": sub, "ok": True})
+
+    app = Starlette(routes=[Route("/api/me", me)])
+    env = os.environ
+    if mode == "bare":
+        return app
+    if mode == "pyjwt":
+        return pyjwt_guard(app, env["BENCH_PEM"], env["BENCH_ISSUER"], env["BENCH_AUDIENCE"])
+    cls = realmid.AsyncRealm if mode == "realmid-async" else realmid.Realm
+    realm = cls(
+        realm_id=env["BENCH_REALM_ID"], api_key=env["BENCH_API_KEY"], base_url=env["BENCH_ISSUER"]
+    )
+    return realm.asgi_middleware(app)
+
+
+def pyjwt_guard(app: Any, pem: str, issuer: str, audience: str) -> Any:
+    """The minimal hand-rolled alternative: PyJWT with a preloaded key, nothing else."""
+    import jwt
+
+    key = jwt.algorithms.RSAAlgorithm.from_jwk(pem) if pem.startswith("{") else pem
+
+    async def guard(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        auth = dict(scope["headers"]).get(b"authorization", b"").decode()
+        try:
+            claims = jwt.decode(
+                auth.removeprefix("Bearer "),
+                key,
+                algorithms=["RS256"],
+                issuer=issuer,
+                audience=audience,
+                leeway=30,
+            )
+        except jwt.PyJWTError:
+            await send({"type": "http.response.start", "status": 401, "headers": []})
+            await send({"type": "http.response.body", "body": b"unauthorized"})
+            return None
+        scope.setdefault("state", {})["pyjwt"] = claims
+        return await app(scope, receive, send)
+
+    return guard
+
+
+def serve(mode: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        build_app(mode),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        loop="asyncio",
+        http="h11",
+    )
+
+
+# ---------------------------------------------------------------------- the load
+
+
+async def load(url: str, token: str, total: int, seconds: float, concurrency: int) -> float:
+    """Requests per second for ``total`` requests (or ``seconds``), ``concurrency`` in flight.
+
+    A lean HTTP/1.1 keep-alive client on asyncio streams: an httpx client tops out near
+    550 req/s here (it, not the server, was the bottleneck), which would hide every
+    difference between the candidates.
+    """
+    host, port = url.removeprefix("http://").split(":")
+    request = (
+        f"GET /api/me HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+    ).encode()
+    done = 0
+    deadline = 0.0
+
+    async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"unexpected answer: {head[:60]!r}")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        await reader.readexactly(length)
+
+    async def worker(warm: int) -> None:
+        nonlocal done
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for _ in range(warm):  # the connection, the JWKS, info()
+                await one(reader, writer)
+            warmed.append(None)
+            if len(warmed) == concurrency:
+                all_warm.set()
+            await ready.wait()
+            while done < total and time.perf_counter() < deadline:
+                done += 1
+                await one(reader, writer)
+        finally:
+            writer.close()
+
+    ready, all_warm = asyncio.Event(), asyncio.Event()
+    warmed: list[None] = []
+    workers = [asyncio.create_task(worker(20)) for _ in range(concurrency)]
+    await all_warm.wait()
+    deadline = time.perf_counter() + seconds
+    start = time.perf_counter()
+    ready.set()
+    await asyncio.gather(*workers)
+    return done / (time.perf_counter() - start)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(mode: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", mode, "--port", str(port)],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url + "/api/me", timeout=1)
+            return proc, url
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"the {mode} server did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", choices=CANDIDATES, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port)
+        return 0
+
+    from realmid.testing import RealmEmulator
+
+    with RealmEmulator(rate_limit=1e9) as emu:
+        tenant = emu.create_tenant("Bench Tenant")
+        user = emu.seed_user("bench@example.test", {tenant: "owner"})
+        emu.set_config(access_token_ttl=3600)
+        token = emu.session_for(user.id, tenant)["access_token"]
+        (jwk,) = emu.jwks()["keys"]
+        env = {
+            "BENCH_REALM_ID": emu.realm_id,
+            "BENCH_API_KEY": emu.api_key,
+            "BENCH_ISSUER": emu.base_url,
+            "BENCH_AUDIENCE": emu.audience,
+            "BENCH_PEM": json.dumps(jwk),
+        }
+        servers = {mode: start_server(mode, env) for mode in CANDIDATES}
+        best: dict[str, float] = dict.fromkeys(CANDIDATES, 0.0)
+        try:
+            for _ in range(args.rounds):
+                for mode in CANDIDATES:
+                    rps = asyncio.run(
+                        load(servers[mode][1], token, args.requests, args.seconds, args.concurrency)
+                    )
+                    best[mode] = max(best[mode], rps)
+        finally:
+            for proc, _ in servers.values():
+                proc.terminate()
+                proc.wait(timeout=10)
+    print(
+        f"{args.requests} requests x {args.rounds} rounds, {args.concurrency} in flight, "
+        f"uvicorn (1 worker, h11) on loopback; best round per candidate"
+    )
+    print(f"{'candidate':<16}{'req/s':>10}{'vs bare':>10}{'vs pyjwt':>10}")
+    for mode in CANDIDATES:
+        rps = best[mode]
+        print(f"{mode:<16}{rps:>10.0f}{rps / best['bare']:>10.2f}{rps / best['pyjwt']:>10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

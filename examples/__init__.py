@@ -1,0 +1,1 @@
+"""Runnable example apps for realmid (``python -m examples.fastapi_app``)."""

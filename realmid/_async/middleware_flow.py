@@ -1,0 +1,187 @@
+"""The middleware's I/O sequence (SPEC §10), written once over the sans-IO core.
+
+This is the async source: ``python -m generator`` derives the sync twin from it. The ASGI
+and WSGI adapters (``realmid.middleware.asgi`` / ``.wsgi``) call either face; every
+decision is made by :class:`~realmid.middleware.core.MiddlewareCore`.
+
+The guard: the bearer → ``realm.verify`` (signature, issuer, audience, times, and the
+revocation gate of ``realm.tokens``, which the verifier is wired with) → the MFA check →
+on an MFA failure, a step-up challenge pre-minted with ``realm.auth.mint_mfa_challenge``
+(the 412 carries it; none when that call fails).
+
+The handled routes (POST, JSON): login, MFA verify, refresh, logout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from realmid.errors import ErrorCode, RealmError
+from realmid.middleware.claims import claims_from
+from realmid.middleware.core import (
+    MFARequirement,
+    MiddlewareCore,
+    Reply,
+    RequestView,
+    Route,
+    mfa_reason,
+)
+from realmid.middleware.options import MFARule, MiddlewareOptions
+from realmid.models import MFAChallenge
+from realmid.verify import Claims
+
+if TYPE_CHECKING:
+    from realmid._async.realm import AsyncRealm
+
+# A failure of the issuer call itself, after which a logout still parks the access token.
+_FAIL_CLOSED = frozenset({ErrorCode.NETWORK, ErrorCode.SERVER_ERROR, ErrorCode.RATE_LIMITED})
+
+
+class AsyncMiddlewareFlow:
+    """One configured middleware's I/O on the async face (the adapters drive it)."""
+
+    def __init__(self, realm: AsyncRealm, options: MiddlewareOptions | None = None) -> None:
+        self.realm = realm
+        self.core = MiddlewareCore(options, clock=realm._config.clock)
+        self._logger = realm._config.logger
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(realm={self.realm!r})"
+
+    # ------------------------------------------------------------------ the guard
+
+    async def authenticate(
+        self,
+        view: RequestView,
+        requirement: MFARequirement | None,
+        claims: Claims | None = None,
+    ) -> Claims:
+        """The request's verified claims; a RealmError (401 / 412 shaped) otherwise.
+
+        ``claims`` already verified for this request (by the middleware in front of a
+        FastAPI dependency) are not verified again; the MFA check still runs.
+        """
+        token = self.core.bearer(view.authorization)
+        if claims is None:
+            claims = await self.realm.verify(token)
+        if requirement is not None:
+            reason = mfa_reason(claims, requirement, self.core.now())
+            if reason is not None:
+                challenge = await self._challenge(token, view.client_ip)
+                raise self.core.mfa_error(reason, requirement, challenge)
+        return claims
+
+    async def _challenge(self, access_token: str, client_ip: str | None) -> MFAChallenge:
+        try:
+            return await self.realm.auth.mint_mfa_challenge(access_token, on_behalf_of_ip=client_ip)
+        except (RealmError, ValueError) as exc:
+            # The 412 still goes out, without a pre-minted challenge (the reference).
+            code = exc.code if isinstance(exc, RealmError) else "bad_request"
+            self._logger.info("realmid: no MFA challenge could be pre-minted (%s)", code)
+            return MFAChallenge()
+
+    # ------------------------------------------------------------------ handled routes
+
+    async def handle(self, route: Route, view: RequestView, body: bytes) -> Reply:
+        """Answer a POST to one of the handled routes."""
+        try:
+            fields = self.core.parse_body(route, view, body)
+            if route is Route.LOGIN:
+                return await self._login(view, fields)
+            if route is Route.MFA_VERIFY:
+                return await self._mfa_verify(view, fields)
+            if route is Route.REFRESH:
+                return await self._refresh(view, fields)
+            return await self._logout(view, fields)
+        except RealmError as err:
+            return self.core.error_reply(err)
+        except ValueError:
+            # The facade's own input checks (a field it refuses before any I/O).
+            return self.core.error_reply(
+                RealmError(ErrorCode.BAD_REQUEST, "a request field has an invalid value", 400)
+            )
+
+    async def _login(self, view: RequestView, fields: dict[str, str]) -> Reply:
+        # A 412 mfa_required (challenge token + methods) passes through as the envelope.
+        session = await self.realm.auth.login(
+            fields["provider_token"],
+            method=fields.get("method", "firebase"),
+            tenant_id=fields.get("tenant_id"),
+            on_behalf_of_ip=view.client_ip,
+        )
+        return self.core.session_reply(session, view)
+
+    async def _mfa_verify(self, view: RequestView, fields: dict[str, str]) -> Reply:
+        session = await self.realm.auth.mfa_verify(
+            fields["mfa_challenge_token"],
+            fields["code"],
+            method=fields.get("method", "totp"),
+            on_behalf_of_ip=view.client_ip,
+        )
+        return self.core.session_reply(session, view)
+
+    async def _refresh(self, view: RequestView, fields: dict[str, str]) -> Reply:
+        refresh = self.core.refresh_token(view, fields)
+        if refresh is None:
+            raise RealmError(ErrorCode.UNAUTHORIZED, "no refresh token (cookie or body)", 401)
+        try:
+            minted = await self.realm.auth.token(
+                refresh, tenant_id=fields.get("tenant_id"), on_behalf_of_ip=view.client_ip
+            )
+        except RealmError as err:
+            # A refused refresh token is dead: drop the cookie that holds it.
+            return self.core.error_reply(err, clear_cookie=err.http_status == 401, view=view)
+        return self.core.mint_reply(minted, view)
+
+    async def _logout(self, view: RequestView, fields: dict[str, str]) -> Reply:
+        refresh = self.core.refresh_token(view, fields)
+        access = await self._verified_bearer(view)
+        try:
+            if refresh is not None:
+                # On success auth.logout parks the access token's jti in realm.tokens.
+                await self.realm.auth.logout(
+                    refresh, access_token=access, on_behalf_of_ip=view.client_ip
+                )
+            elif access is not None:
+                await self.realm.tokens.mark_revoked(access)
+        except RealmError as err:
+            if access is not None and err.code in _FAIL_CLOSED:
+                # Fail closed: the issuer could not be told, this process still refuses it.
+                await self.realm.tokens.mark_revoked(access)
+            return self.core.error_reply(err, clear_cookie=True, view=view)
+        return self.core.logout_reply(view)
+
+    async def _verified_bearer(self, view: RequestView) -> str | None:
+        """The request's access token when it verifies (only those are parked as revoked)."""
+        try:
+            token = self.core.bearer(view.authorization)
+            await self.realm.verify(token)
+        except RealmError:
+            return None
+        return token
+
+    # ------------------------------------------------------------------ FastAPI
+
+    def dependency(self, mfa: MFARule | bool | None = None) -> Callable[..., Any]:
+        """A FastAPI dependency answering the request's verified :class:`~realmid.Claims`.
+
+        Behind the middleware it reuses the claims the middleware verified; elsewhere
+        (an exempt path, no middleware) it verifies the bearer itself. ``mfa`` adds an MFA
+        requirement: True for the default freshness window, or an :class:`MFARule` (its
+        ``max_age`` / ``require_fresh``; its ``path`` is not consulted). Failures raise a
+        :class:`realmid.middleware.fastapi.RealmHTTPException` (401 / 412).
+        """
+        from realmid.middleware import fastapi as helpers
+
+        requirement = self.core.requirement_for(mfa)
+
+        async def require_claims(request: Any) -> Claims:
+            try:
+                return await self.authenticate(
+                    helpers.view_of(request), requirement, claims_from(request)
+                )
+            except RealmError as err:
+                raise helpers.RealmHTTPException(self.core.error_reply(err), err) from None
+
+        return helpers.with_request_parameter(require_claims)

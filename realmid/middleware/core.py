@@ -1,0 +1,537 @@
+"""The middleware's sans-IO core (SPEC §10): every decision, no I/O.
+
+The I/O sequence (verify, mint a challenge, call the issuer) is written once, as async, in
+``realmid/_async/middleware_flow.py``, with a generated sync twin; the ASGI and WSGI
+adapters (``realmid.middleware.asgi`` / ``.wsgi``) move bytes. Everything they decide with
+is here:
+
+- :meth:`MiddlewareCore.decide`: is a request exempt, one of the handled routes, or
+  guarded (and with which MFA requirement);
+- :meth:`MiddlewareCore.bearer`: the access token out of ``Authorization``;
+- :func:`mfa_reason`: whether verified claims meet an MFA requirement, and why not;
+- :meth:`MiddlewareCore.parse_body`: the handled routes' JSON bodies, bounded and checked;
+- the answers: JSON bodies, the error envelope, the refresh cookie's ``Set-Cookie``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+import attrs
+
+from realmid.errors import ErrorCode, RealmError
+from realmid.middleware.options import (
+    FRESH_WINDOW,
+    MFAGateReason,
+    MFARule,
+    MiddlewareOptions,
+)
+from realmid.middleware.paths import compile_globs, is_canonical, normalize
+from realmid.models import MFAChallenge, MintResult, Session
+from realmid.verify import Claims
+
+__all__ = [
+    "EXEMPT",
+    "Decision",
+    "Exempt",
+    "Guard",
+    "Handle",
+    "MFARequirement",
+    "MiddlewareCore",
+    "Reply",
+    "RequestView",
+    "Route",
+    "envelope",
+    "mfa_reason",
+    "status_for",
+]
+
+# The verifier's codes (SPEC §3.1): a token the client sent did not verify → 401.
+_TOKEN_CODES = frozenset(
+    {
+        ErrorCode.MALFORMED,
+        ErrorCode.WRONG_ALGORITHM,
+        ErrorCode.BAD_SIGNATURE,
+        ErrorCode.WRONG_ISSUER,
+        ErrorCode.WRONG_AUDIENCE,
+        ErrorCode.EXPIRED,
+        ErrorCode.NOT_YET_VALID,
+        ErrorCode.UNKNOWN_KID,
+        ErrorCode.UNAUTHORIZED,
+    }
+)
+# The issuer or its keys could not be reached: retry later, the token may be fine.
+_UNAVAILABLE_CODES = frozenset({ErrorCode.NETWORK, ErrorCode.JWKS_FETCH_FAILED})
+# Envelope siblings never echoed to a client (the 412's own challenge token is added
+# explicitly by the core, not copied from an upstream error).
+_NEVER_ECHOED = frozenset({"access_token", "refresh_token", "value", "api_key", "secret"})
+# acr values that assert a second factor (NIST 800-63 AAL2/AAL3).
+_MFA_ACR = frozenset({"aal2", "aal3"})
+_JSON_TYPES = ("application/json",)
+MISSING_BEARER = "missing bearer token"
+LOGIN_METHODS = ("firebase", "google")
+
+
+class Route(StrEnum):
+    """The routes the middleware answers itself (POST only)."""
+
+    LOGIN = "login"
+    LOGOUT = "logout"
+    REFRESH = "refresh"
+    MFA_VERIFY = "mfa_verify"
+
+
+@attrs.frozen
+class MFARequirement:
+    """What the MFA rules matching a path demand, combined (the strictest wins)."""
+
+    max_age: float  # seconds
+    require_fresh: bool
+
+
+@attrs.frozen
+class Exempt:
+    """Pass the request to the app untouched."""
+
+
+@attrs.frozen
+class Handle:
+    """The middleware answers the request itself."""
+
+    route: Route
+
+
+@attrs.frozen
+class Guard:
+    """Verify the bearer; with ``mfa``, also check the MFA freshness."""
+
+    mfa: MFARequirement | None = None
+
+
+Decision = Exempt | Handle | Guard
+EXEMPT = Exempt()
+_GUARD = Guard()
+
+
+@attrs.frozen
+class RequestView:
+    """What the core and the flow need of a request, whatever the server interface.
+
+    ``path`` is relative to the mount point ``mount`` (ASGI ``root_path``, WSGI
+    ``SCRIPT_NAME``), which prefixes the refresh cookie's ``Path``.
+    """
+
+    method: str
+    path: str
+    mount: str = ""
+    authorization: str | None = attrs.field(default=None, repr=False)
+    cookie: str | None = attrs.field(default=None, repr=False)
+    content_type: str | None = None
+    client_ip: str | None = None
+
+
+@attrs.frozen
+class Reply:
+    """An answer the middleware sends itself: status, headers, body bytes."""
+
+    status: int
+    # Values and body hold tokens (Set-Cookie, the JSON): the repr shows header names only.
+    headers: tuple[tuple[str, str], ...] = attrs.field(repr=lambda h: repr([k for k, _ in h]))
+    body: bytes = attrs.field(repr=False)
+
+    @property
+    def status_line(self) -> str:
+        """``"401 Unauthorized"``, for WSGI's ``start_response``."""
+        try:
+            phrase = HTTPStatus(self.status).phrase
+        except ValueError:
+            phrase = ""
+        return f"{self.status} {phrase}".rstrip()
+
+    def json(self) -> Any:
+        """The body decoded (tests and hooks); None for an empty body."""
+        return json.loads(self.body) if self.body else None
+
+
+def mfa_reason(claims: Claims, requirement: MFARequirement, now: float) -> MFAGateReason | None:
+    """None when ``claims`` meet ``requirement`` at ``now``, else why not.
+
+    With ``mfa_at``: its age against :data:`~realmid.middleware.options.FRESH_WINDOW`
+    (``require_fresh``) or the rule's ``max_age``. Without it, a token whose ``amr`` holds
+    ``"mfa"`` or whose ``acr`` is ``aal2``/``aal3`` (an issuer that predates ``mfa_at``)
+    passes a plain rule and fails ``require_fresh``; any other token has ``no_mfa``.
+    """
+    if claims.mfa_at > 0:
+        age = now - claims.mfa_at
+        if requirement.require_fresh:
+            return None if age <= FRESH_WINDOW.total_seconds() else MFAGateReason.FRESH_REQUIRED
+        return None if age <= requirement.max_age else MFAGateReason.STALE_MFA
+    if "mfa" not in claims.amr and claims.acr.lower() not in _MFA_ACR:
+        return MFAGateReason.NO_MFA
+    return MFAGateReason.FRESH_REQUIRED if requirement.require_fresh else None
+
+
+def status_for(err: RealmError) -> int:
+    """The HTTP status the middleware answers ``err`` with."""
+    code = err.code
+    if code == ErrorCode.MFA_REQUIRED:
+        return 412
+    status = err.http_status
+    if 400 <= status < 500:
+        return status  # the issuer's answer to the client's input, passed through
+    if status >= 500:
+        return 502  # the issuer failed: a gateway error, not ours
+    if code in _TOKEN_CODES:
+        return 401
+    if code in _UNAVAILABLE_CODES:
+        return 503
+    if code == ErrorCode.BAD_REQUEST:
+        return 400
+    if code == ErrorCode.FORBIDDEN:
+        return 403
+    if code == ErrorCode.RATE_LIMITED:
+        return 429
+    return 503 if code == ErrorCode.SERVER_ERROR else 500
+
+
+def envelope(err: RealmError) -> dict[str, Any]:
+    """The error envelope: ``{"code", "message", ...details}``, credentials left out."""
+    body: dict[str, Any] = {"code": str(err.code), "message": err.message}
+    for key, value in err.details.items():
+        if key not in body and key not in _NEVER_ECHOED and key != "mfa_challenge_token":
+            body[key] = value
+    return body
+
+
+def _json_bytes(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), default=str).encode()
+
+
+def _bad_request(message: str) -> RealmError:
+    return RealmError(ErrorCode.BAD_REQUEST, message, 400)
+
+
+def parse_cookie(header: str | None, name: str) -> str | None:
+    """The first value of cookie ``name`` in a ``Cookie`` header (None when absent/empty)."""
+    if not header:
+        return None
+    for part in header.split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key == name:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            return value or None
+    return None
+
+
+class MiddlewareCore:
+    """The decisions and answers of one configured middleware (no I/O).
+
+    ``clock`` gives unix seconds for the MFA freshness check; the middleware passes the
+    realm's clock, so a test clock moves the verifier and the gate together.
+    """
+
+    def __init__(
+        self, options: MiddlewareOptions | None = None, clock: Callable[[], float] | None = None
+    ) -> None:
+        if options is not None and not isinstance(options, MiddlewareOptions):
+            raise TypeError("options must be a realmid.middleware.MiddlewareOptions")
+        self.options = options = options or MiddlewareOptions()
+        self.clock: Callable[[], float] = clock or time.time
+        self._routes: dict[str, Route] = {
+            path: Route(name) for name, path in options.routes().items() if path is not None
+        }
+        self._exempt = compile_globs(options.exempt_paths)
+        default_age = options.mfa_default_max_age.total_seconds()
+        self._rules = [
+            (
+                compile_globs([rule.path]),
+                rule.max_age.total_seconds() if rule.max_age else default_age,
+                rule.require_fresh,
+            )
+            for rule in options.mfa_protected_paths
+        ]
+        self.default_requirement = MFARequirement(default_age, False)
+        self._cookie_mode = options.token_delivery == "cookie"  # noqa: S105
+        # The routes that read the refresh cookie; it is sent to them only.
+        self._cookie_paths = tuple(
+            p for p in (options.refresh_path, options.logout_path) if p is not None
+        )
+        attributes = []
+        if options.cookie_domain:
+            attributes.append(f"Domain={options.cookie_domain}")
+        if options.cookie_secure:
+            attributes.append("Secure")
+        attributes.append("HttpOnly")
+        attributes.append(f"SameSite={options.cookie_samesite.capitalize()}")
+        self._cookie_attributes = "; ".join(attributes)
+        max_age = options.cookie_max_age
+        self._cookie_lifetime = (
+            f"; Max-Age={int(max_age.total_seconds())}" if max_age is not None else ""
+        )
+
+    # ------------------------------------------------------------------ routing
+
+    def decide(self, method: str, path: str) -> Decision:
+        """What to do with ``method path`` (``path`` relative to the mount point)."""
+        canonical = is_canonical(path)
+        if canonical:
+            if method == "POST":
+                route = self._routes.get(path)
+                if route is not None:
+                    return Handle(route)
+            if self._exempt(path):
+                return EXEMPT
+        if not self._rules:
+            return _GUARD
+        target = path if canonical and (path == "/" or not path.endswith("/")) else normalize(path)
+        max_age: float | None = None
+        fresh = False
+        for match, age, require_fresh in self._rules:
+            if match(target):
+                max_age = age if max_age is None else min(max_age, age)
+                fresh = fresh or require_fresh
+        if max_age is None:
+            return _GUARD
+        return Guard(MFARequirement(max_age, fresh))
+
+    def requirement_for(self, mfa: MFARule | bool | None) -> MFARequirement | None:
+        """The requirement of an explicit rule (FastAPI dependency); its path is not used."""
+        if mfa is None or mfa is False:
+            return None
+        if mfa is True:
+            return self.default_requirement
+        if not isinstance(mfa, MFARule):
+            raise TypeError("mfa must be an MFARule, True, or None")
+        age = mfa.max_age.total_seconds() if mfa.max_age else self.default_requirement.max_age
+        return MFARequirement(age, mfa.require_fresh)
+
+    # ------------------------------------------------------------------ the guard
+
+    @staticmethod
+    def bearer(authorization: str | None) -> str:
+        """The token of ``Authorization: Bearer <token>``.
+
+        No header: ``unauthorized``. Another scheme, no token, or more than one: ``malformed``.
+        """
+        if authorization is None or not authorization.strip():
+            raise RealmError(ErrorCode.UNAUTHORIZED, MISSING_BEARER)
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or " " in token or "\t" in token:
+            raise RealmError(ErrorCode.MALFORMED, "Authorization must be 'Bearer <access token>'")
+        return token
+
+    def now(self) -> float:
+        return self.clock()
+
+    def mfa_error(
+        self, reason: MFAGateReason, requirement: MFARequirement, challenge: MFAChallenge
+    ) -> RealmError:
+        """The 412 ``mfa_required`` error, with the pre-minted challenge when there is one."""
+        if reason is MFAGateReason.NO_MFA:
+            message = "this route requires multi-factor authentication"
+        elif reason is MFAGateReason.STALE_MFA:
+            message = (
+                "the last multi-factor authentication is older than "
+                f"{int(requirement.max_age)} seconds"
+            )
+        else:
+            message = (
+                "this route requires a multi-factor authentication in the last "
+                f"{int(FRESH_WINDOW.total_seconds())} seconds"
+            )
+        details: dict[str, Any] = {"reason": str(reason)}
+        if challenge.available:
+            details["mfa_challenge_token"] = challenge.token
+            details["methods"] = list(challenge.methods)
+        return RealmError(ErrorCode.MFA_REQUIRED, message, 412, details)
+
+    # ------------------------------------------------------------------ handled routes
+
+    def body_too_large(self, content_length: int | None) -> bool:
+        return content_length is not None and content_length > self.options.max_body_bytes
+
+    def parse_body(self, route: Route, view: RequestView, body: bytes) -> dict[str, str]:
+        """The route's fields from a JSON body; ``bad_request`` (400) for anything else.
+
+        An empty body is ``{}``. A body must be a JSON object of at most ``max_body_bytes``
+        sent as ``application/json`` (which also keeps plain cross-site form posts out).
+        """
+        limit = self.options.max_body_bytes
+        if len(body) > limit:
+            raise _bad_request(f"request body larger than {limit} bytes")
+        data: Any = {}
+        if body.strip():
+            media = (view.content_type or "").split(";", 1)[0].strip().lower()
+            if media not in _JSON_TYPES and not media.endswith("+json"):
+                raise _bad_request("request body must be JSON (Content-Type: application/json)")
+            try:
+                data = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                raise _bad_request("request body is not valid JSON") from None
+            if not isinstance(data, dict):
+                raise _bad_request("request body must be a JSON object")
+        required, optional = _FIELDS[route]
+        fields: dict[str, str] = {}
+        for name in (*required, *optional):
+            value = data.get(name)
+            if value is None or value == "":
+                if name in required:
+                    raise _bad_request(f"missing field: {name}")
+                continue
+            if not isinstance(value, str):
+                raise _bad_request(f"field {name} must be a string")
+            fields[name] = value
+        if route is Route.LOGIN and fields.get("method", "firebase") not in LOGIN_METHODS:
+            raise _bad_request(f"field method must be one of {', '.join(LOGIN_METHODS)}")
+        return fields
+
+    def refresh_token(self, view: RequestView, fields: Mapping[str, str]) -> str | None:
+        """The refresh token of a refresh/logout request: the body's, else the cookie's."""
+        return fields.get("refresh_token") or parse_cookie(view.cookie, self.options.cookie_name)
+
+    # ------------------------------------------------------------------ answers
+
+    def json_reply(
+        self,
+        status: int,
+        payload: Mapping[str, Any] | None,
+        extra_headers: tuple[tuple[str, str], ...] = (),
+    ) -> Reply:
+        headers: tuple[tuple[str, str], ...] = (("cache-control", "no-store"),)
+        body = b""
+        if payload is not None:
+            body = _json_bytes(payload)
+            headers = (("content-type", "application/json"), *headers)
+        return Reply(status, (*headers, *extra_headers), body)
+
+    def error_reply(
+        self, err: RealmError, *, clear_cookie: bool = False, view: RequestView | None = None
+    ) -> Reply:
+        """The error envelope for ``err`` (status by :func:`status_for`)."""
+        status = status_for(err)
+        payload = envelope(err)
+        if status == 412 and "mfa_challenge_token" in err.details:
+            # The challenge is the client's to answer; it is the one credential echoed.
+            payload["mfa_challenge_token"] = err.details["mfa_challenge_token"]
+        headers: list[tuple[str, str]] = []
+        if status == 401:
+            error = "" if err.message == MISSING_BEARER else ', error="invalid_token"'
+            headers.append(("www-authenticate", f'Bearer realm="realmid"{error}'))
+        retry_after = err.details.get("retry_after")
+        if isinstance(retry_after, int) and not isinstance(retry_after, bool):
+            headers.append(("retry-after", str(retry_after)))
+        if clear_cookie and view is not None:
+            headers.extend(self.clear_cookie_headers(view))
+        return self.json_reply(status, payload, tuple(headers))
+
+    def session_reply(self, session: Session, view: RequestView) -> Reply:
+        """A login / MFA-verify answer: the tokens, or the tenant choice."""
+        user = {
+            "id": session.user.id,
+            "email": session.user.email,
+            "display_name": session.user.display_name,
+        }
+        if session.needs_tenant_choice:
+            tenants = [
+                {"tenant_id": t.tenant_id, "role": t.role, "display_name": t.display_name}
+                for t in session.tenants
+            ]
+            return self.json_reply(
+                200, {"needs_tenant_choice": True, "user": user, "tenants": tenants}
+            )
+        payload: dict[str, Any] = {
+            "access_token": session.access_token,
+            "token_type": "Bearer",
+            "expires_in": session.expires_in,
+            "tenant_id": session.tenant_id,
+            "role": session.role,
+            "user": user,
+        }
+        if session.expires_at_raw:
+            payload["expires_at"] = session.expires_at_raw
+        return self._with_refresh(payload, session.refresh_token, view)
+
+    def mint_reply(self, minted: MintResult, view: RequestView) -> Reply:
+        """A refresh answer: the new access token; the rotated refresh token as configured."""
+        payload: dict[str, Any] = {
+            "access_token": minted.access_token,
+            "token_type": "Bearer",
+            "expires_in": minted.expires_in,
+            "tenant_id": minted.tenant_id,
+            "role": minted.role,
+        }
+        return self._with_refresh(payload, minted.refresh_token, view)
+
+    def logout_reply(self, view: RequestView) -> Reply:
+        """204, and the refresh cookie cleared (cookie mode)."""
+        return self.json_reply(204, None, self.clear_cookie_headers(view))
+
+    def _with_refresh(self, payload: dict[str, Any], refresh: str, view: RequestView) -> Reply:
+        if not self._cookie_mode:
+            payload["refresh_token"] = refresh
+            return self.json_reply(200, payload)
+        return self.json_reply(200, payload, self.set_cookie_headers(refresh, view))
+
+    # ------------------------------------------------------------------ the refresh cookie
+
+    def set_cookie_headers(self, value: str, view: RequestView) -> tuple[tuple[str, str], ...]:
+        """``Set-Cookie`` for the refresh token: one per route that reads it (its ``Path``).
+
+        Always ``HttpOnly``; ``Secure`` and ``SameSite=Lax`` by default; ``Max-Age`` from
+        ``cookie_max_age``. Scoping ``Path`` to the refresh and logout routes keeps the
+        token off every other request the browser makes.
+        """
+        if not _cookie_value_ok(value):
+            raise RealmError(
+                ErrorCode.SERVER_ERROR, "the refresh token cannot be carried in a cookie"
+            )
+        if not self._cookie_mode:
+            return ()
+        name = self.options.cookie_name
+        return tuple(
+            (
+                "set-cookie",
+                f"{name}={value}; Path={view.mount}{path}{self._cookie_lifetime}; "
+                f"{self._cookie_attributes}",
+            )
+            for path in self._cookie_paths
+        )
+
+    def clear_cookie_headers(self, view: RequestView) -> tuple[tuple[str, str], ...]:
+        """``Set-Cookie`` headers that delete the refresh cookie (cookie mode)."""
+        if not self._cookie_mode:
+            return ()
+        name = self.options.cookie_name
+        return tuple(
+            (
+                "set-cookie",
+                f"{name}=; Path={view.mount}{path}; Max-Age=0; "
+                f"Expires=Thu, 01 Jan 1970 00:00:00 GMT; {self._cookie_attributes}",
+            )
+            for path in self._cookie_paths
+        )
+
+
+def _cookie_value_ok(value: str) -> bool:
+    # RFC 6265 cookie-octet: no controls, whitespace, '"', ',', ';' or '\'.
+    return bool(value) and all(
+        c == "!" or "#" <= c <= "+" or "-" <= c <= ":" or "<" <= c <= "[" or "]" <= c <= "~"
+        for c in value
+    )
+
+
+# Route → (required fields, optional fields) of its JSON body.
+_FIELDS: dict[Route, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Route.LOGIN: (("provider_token",), ("tenant_id", "method")),
+    Route.MFA_VERIFY: (("mfa_challenge_token", "code"), ("method",)),
+    Route.REFRESH: ((), ("refresh_token", "tenant_id")),
+    Route.LOGOUT: ((), ("refresh_token",)),
+}
