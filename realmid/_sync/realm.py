@@ -77,8 +77,13 @@ class Realm:
         realm = Realm(realm_id="01HXYZ...", api_key="rk_live_...")
         info = realm.info()
 
-    The handle is safe to share across tasks (the async face) or threads (the sync face).
+    The handle is safe to share across tasks (the async face) or threads (the sync face);
+    an async handle belongs to the event loop it is first used on, as its HTTP client does.
     It owns an HTTP client: close the handle when done, or use it as a context manager.
+
+    ``http_client`` replaces that client (tests, proxies, custom TLS): the handle installs
+    its auth and base URL on it, but the client keeps its own transport and timeout, so
+    ``retry`` and ``timeout`` do not apply to it, and closing it stays the caller's job.
     """
 
     def __init__(
