@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-from collections.abc import Callable, Coroutine, Iterable, MutableMapping
+from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from realmid.errors import ErrorCode, RealmError
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RealmWSGIMiddleware", "WSGIApp", "view_of_environ"]
 
-Environ = MutableMapping[str, Any]
+# PEP 3333: the environ is a dict (typeshed says so too), so Flask and Django apps fit.
+Environ = dict[str, Any]
 
 
 class StartResponse(Protocol):
