@@ -378,8 +378,13 @@ class Realm:
             response = realm.request("GET", "/tenants", params={"limit": 10},
                                      on_behalf_of_ip="203.0.113.9")
         """
-        if not isinstance(path, str) or "://" in path or path.startswith("//"):
-            # An absolute URL would send the platform token to another host.
+        try:
+            target = httpx.URL(path) if isinstance(path, str) and path else None
+        except httpx.InvalidURL:
+            target = None
+        if target is None or target.scheme or target.host or path.startswith("//"):
+            # An absolute or network-path URL would carry the platform token to another host;
+            # a URL inside the query string (e.g. ?next=https://...) is fine.
             raise ValueError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
         path = path if path.startswith("/") else f"/{path}"
         send_headers = httpx.Headers(headers or {})

@@ -287,6 +287,15 @@ async def test_passthrough_headers_and_bearer_override(face: str, emulator: Real
     await close(realm)
 
 
+async def test_passthrough_allows_urls_inside_the_query(face: str, emulator: RealmEmulator) -> None:
+    realm, sent = make_realm(face, emulator, record=True)
+    assert sent is not None
+    response = await call(realm.request("GET", "tenants?limit=2&next=https://app.example/x"))
+    assert response.status_code == 200
+    assert sent.sent[-1].path == "/tenants"
+    await close(realm)
+
+
 async def test_passthrough_returns_errors_intact(face: str, emulator: RealmEmulator) -> None:
     realm, _ = make_realm(face, emulator)
     response = await call(realm.request("GET", "/tenants/ten_missing"))
@@ -306,6 +315,8 @@ async def test_passthrough_returns_errors_intact(face: str, emulator: RealmEmula
     [
         {"path": "https://evil.example/tenants"},
         {"path": "//evil.example/tenants"},
+        {"path": "HTTPS://evil.example"},
+        {"path": ""},
         {"path": "/tenants", "on_behalf_of_user": "u1\r\nX-Admin: 1"},
         {"path": "/tenants", "on_behalf_of_ip": ""},
         {"path": "/tenants", "user_bearer": "tok\nen"},
