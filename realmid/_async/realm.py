@@ -7,7 +7,6 @@ docstrings show calls the way the sync face spells them.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
@@ -35,6 +34,7 @@ from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import AsyncLock, AsyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
+from realmid._wire import header_value, text
 from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
 from realmid.jwks import AsyncJwksCache, jwks_url
 from realmid.models import Page, RealmInfo
@@ -52,20 +52,6 @@ if TYPE_CHECKING:
     from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
 
 T = TypeVar("T")
-
-# Header values the SDK forwards for the caller: printable ASCII only, so nobody can smuggle
-# a second header (CR/LF) through a user id or an IP.
-_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
-
-
-def _header_value(name: str, value: str) -> str:
-    if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
-        raise ValueError(f"{name} must be a non-empty printable ASCII string")
-    return value
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
 
 
 class AsyncRealm:
@@ -330,9 +316,9 @@ class AsyncRealm:
                 )
                 self._info = RealmInfo(
                     id=wire.id,
-                    audience=_text(wire.audience),
-                    domain=_text(wire.domain),
-                    display_name=_text(wire.display_name),
+                    audience=text(wire.audience),
+                    domain=text(wire.domain),
+                    display_name=text(wire.display_name),
                     extra=dict(wire.additional_properties),
                 )
             return self._info
@@ -389,13 +375,13 @@ class AsyncRealm:
         send_headers = httpx.Headers(headers or {})
         send_headers.pop("authorization", None)
         if on_behalf_of_user is not None:
-            send_headers["X-On-Behalf-Of-User"] = _header_value(
+            send_headers["X-On-Behalf-Of-User"] = header_value(
                 "on_behalf_of_user", on_behalf_of_user
             )
         if on_behalf_of_ip is not None:
-            send_headers["X-On-Behalf-Of-IP"] = _header_value("on_behalf_of_ip", on_behalf_of_ip)
+            send_headers["X-On-Behalf-Of-IP"] = header_value("on_behalf_of_ip", on_behalf_of_ip)
         if user_bearer is not None:
-            _header_value("user_bearer", user_bearer)
+            header_value("user_bearer", user_bearer)
         with as_user(user_bearer):
             try:
                 return await self._http.request(
