@@ -15,6 +15,7 @@ Names load lazily, so ``import realmid`` stays cheap until a handle is needed.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from realmid._version import SERVER_VERSION, __version__
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
     from realmid._sync.tokens import TokensClient
     from realmid.errors import (
+        BadRequestError,
         ErrorCode,
         LastOwnerError,
         RealmError,
@@ -51,6 +53,10 @@ if TYPE_CHECKING:
     )
     from realmid.verify import AsyncVerifier, Claims, Verifier
 
+# As the reference's default logger (io.Discard): silent unless the application configures
+# logging. Without it, Python's last-resort handler would print warnings to stderr.
+logging.getLogger("realmid").addHandler(logging.NullHandler())
+
 _LAZY = {
     "AsyncJwksCache": "realmid.jwks",
     "AsyncPaginated": "realmid._async.pagination",
@@ -71,6 +77,7 @@ _LAZY = {
     "ROLE_OWNER": "realmid.models",
     "Realm": "realmid._sync.realm",
     "RealmError": "realmid.errors",
+    "BadRequestError": "realmid.errors",
     "RealmInfo": "realmid.models",
     "RedisRevocationCache": "realmid.revocation",
     "RetryPolicy": "realmid._config",
@@ -99,6 +106,7 @@ __all__ = [
     "AsyncRevocationCache",
     "AsyncTokensClient",
     "AsyncVerifier",
+    "BadRequestError",
     "Claims",
     "ErrorCode",
     "JwksCache",

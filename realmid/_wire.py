@@ -21,14 +21,13 @@ from realmid_api.models import IssueResponse as WireIssueResponse
 from realmid_api.models import MFAEnrollResult as WireMFAEnrollResult
 from realmid_api.models import MintResult as WireMintResult
 from realmid_api.models import Session as WireSession
-from realmid_api.models import TenantChoice
 from realmid_api.models import TenantRef as WireTenantRef
 from realmid_api.models import UserSummary as WireUserSummary
 from realmid_api.models import VerifyResponse as WireVerifyResponse
 from realmid_api.models import ViewResponse as WireViewResponse
 from realmid_api.types import UNSET, Response, Unset
 
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.models import (
     APIKey,
     IssueResponse,
@@ -54,9 +53,9 @@ MAX_SUBJECT_REF = 256
 
 
 def header_value(name: str, value: str) -> str:
-    """``value`` when it is safe as an HTTP header value, else ValueError (before any I/O)."""
+    """``value`` when it is safe as an HTTP header value, else BadRequestError (before any I/O)."""
     if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
-        raise ValueError(f"{name} must be a non-empty printable ASCII string")
+        raise BadRequestError(f"{name} must be a non-empty printable ASCII string")
     return value
 
 
@@ -72,14 +71,14 @@ def path_id(name: str, value: str) -> str:
     change which route is hit (``/tenants/`` is the list, ``..`` climbs a segment).
     """
     if not isinstance(value, str) or value in ("", ".", ".."):
-        raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+        raise BadRequestError(f"{name} must be a non-empty id, got {value!r}")
     return value
 
 
 def non_empty(name: str, value: str) -> str:
     """A required string argument that must not be empty."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty string")
+        raise BadRequestError(f"{name} must be a non-empty string")
     return value
 
 
@@ -98,11 +97,11 @@ def acting_user(user_id: str | None, user_bearer: str | None) -> tuple[str | Uns
 
     BFF shape: ``user_id`` → the platform token is the bearer and the user rides in
     ``X-On-Behalf-Of-User``. Public-client shape: ``user_bearer`` → the user's access token
-    is the bearer. Exactly one is required; both or neither is a ValueError, raised before
+    is the bearer. Exactly one is required; both or neither is a BadRequestError, raised before
     any I/O.
     """
     if (user_id is None) == (user_bearer is None):
-        raise ValueError(
+        raise BadRequestError(
             "give exactly one of user_id= (BFF: platform token + X-On-Behalf-Of-User) "
             "or user_bearer= (the user's access token)"
         )
@@ -187,7 +186,7 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 
 def _user(wire: WireUserSummary | Unset, access_token: str) -> UserSummary:
-    if isinstance(wire, WireUserSummary):
+    if isinstance(wire, WireUserSummary) and text(wire.id):
         return UserSummary(id=wire.id, email=text(wire.email), display_name=text(wire.display_name))
     # The reference: "User is populated from the access JWT's claims (sub/email) when the
     # wire response omits it."
@@ -199,16 +198,26 @@ def _tenant_ref(wire: WireTenantRef) -> TenantRef:
     # `tenant_id` is the wire name; `id` is what older issuers sent.
     return TenantRef(
         tenant_id=text(wire.tenant_id) or text(wire.id),
-        role=wire.role,
+        role=text(wire.role),
         display_name=text(wire.display_name),
     )
 
 
-def session(wire: WireSession | TenantChoice) -> Session:
-    """A facade Session from a session answer, or from the several-tenants answer."""
+def number(value: object) -> int:
+    """A wire integer member, or 0 when absent (UNSET) or not an integer."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def session(wire: WireSession) -> Session:
+    """A facade Session; one without an access token is the several-tenants answer.
+
+    Told apart by structure, as the reference does: the Go ``Session`` of a user who must
+    choose a tenant has empty tokens (``""``), and an issuer may as well leave them out.
+    """
     tenants = wire.tenants if isinstance(wire.tenants, list) else []
     refs = tuple(_tenant_ref(ref) for ref in tenants)
-    if isinstance(wire, TenantChoice):
+    access_token = text(wire.access_token)
+    if not access_token:
         return Session(
             access_token="",
             refresh_token="",
@@ -217,14 +226,14 @@ def session(wire: WireSession | TenantChoice) -> Session:
             tenants=refs,
         )
     return Session(
-        access_token=wire.access_token,
-        refresh_token=wire.refresh_token,
-        expires_in=wire.expires_in,
+        access_token=access_token,
+        refresh_token=text(wire.refresh_token),
+        expires_in=number(wire.expires_in),
         expires_at=parse_time(wire.expires_at),
         expires_at_raw=text(wire.expires_at),
         tenant_id=text(wire.tenant_id),
         role=text(wire.role),
-        user=_user(wire.user, wire.access_token),
+        user=_user(wire.user, access_token),
         tenants=refs,
     )
 
@@ -233,8 +242,8 @@ def mint_result(wire: WireMintResult) -> MintResult:
     """A facade MintResult."""
     return MintResult(
         access_token=wire.access_token,
-        refresh_token=wire.refresh_token,
-        expires_in=wire.expires_in,
+        refresh_token=text(wire.refresh_token),
+        expires_in=number(wire.expires_in),
         tenant_id=text(wire.tenant_id),
         role=text(wire.role),
     )
@@ -300,7 +309,7 @@ def verify_response(wire: WireVerifyResponse) -> VerifyResponse:
 
 
 def json_object(name: str, value: Mapping[str, Any]) -> dict[str, Any]:
-    """A mapping argument as a plain dict; anything else is a ValueError before any I/O."""
+    """A mapping argument as a plain dict; anything else is a BadRequestError before any I/O."""
     if not isinstance(value, Mapping):
-        raise ValueError(f"{name} must be a mapping")
+        raise BadRequestError(f"{name} must be a mapping")
     return dict(value)

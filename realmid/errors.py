@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 __all__ = [
+    "BadRequestError",
     "ErrorCode",
     "LastOwnerError",
     "RealmError",
@@ -172,6 +173,29 @@ def _known(code: ErrorCode | str) -> ErrorCode | str:
         return ErrorCode(code)
     except ValueError:
         return code
+
+
+class BadRequestError(RealmError, ValueError):
+    """An argument the SDK refused before sending anything (code ``bad_request``).
+
+    Also a :class:`ValueError`, so both ``except RealmError`` and ``except ValueError``
+    catch it::
+
+        try:
+            realm.tenants.update_user_role(tenant_id, user_id, "owner")
+        except BadRequestError as err:
+            print(err.message)  # use transfer_owner() for the owner role
+    """
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(ErrorCode.BAD_REQUEST, message, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_bad_request, (self.message, self.details))
+
+
+def _rebuild_bad_request(message: str, details: dict[str, Any]) -> BadRequestError:
+    return BadRequestError(message, details=details)
 
 
 class RoleNotFoundError(RealmError):

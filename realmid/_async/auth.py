@@ -20,7 +20,6 @@ from realmid_api.models import (
     MfaVerifyRequest,
     OtpLoginRequest,
     SessionInfoPage,
-    TenantChoice,
     TokenRequest,
     TokenRequestCustomClaims,
     UserLoginRequest,
@@ -112,7 +111,7 @@ class AsyncAuth:
             x_on_behalf_of_ip=ip,
         )
         parsed = response.parsed
-        if isinstance(parsed, WireSession | TenantChoice):
+        if isinstance(parsed, WireSession):
             return _wire.session(parsed)
         raise _wire.unexpected(response)
 

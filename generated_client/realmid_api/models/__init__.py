@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from .session_info import SessionInfo
     from .session_info_page import SessionInfoPage
     from .tenant import Tenant
-    from .tenant_choice import TenantChoice
     from .tenant_config import TenantConfig
     from .tenant_config_patch import TenantConfigPatch
     from .tenant_create import TenantCreate
@@ -141,7 +140,6 @@ __all__ = (
     "SessionInfo",
     "SessionInfoPage",
     "Tenant",
-    "TenantChoice",
     "TenantConfig",
     "TenantConfigPatch",
     "TenantCreate",
@@ -223,7 +221,6 @@ _MODULE_BY_NAME: dict[str, str] = {
     "SessionInfo": ".session_info",
     "SessionInfoPage": ".session_info_page",
     "Tenant": ".tenant",
-    "TenantChoice": ".tenant_choice",
     "TenantConfig": ".tenant_config",
     "TenantConfigPatch": ".tenant_config_patch",
     "TenantCreate": ".tenant_create",

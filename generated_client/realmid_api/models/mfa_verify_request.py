@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -22,6 +23,7 @@ class MfaVerifyRequest:
     mfa_challenge_token: str
     code: str
     method: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         mfa_challenge_token = self.mfa_challenge_token
@@ -31,7 +33,7 @@ class MfaVerifyRequest:
         method = self.method
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "mfa_challenge_token": mfa_challenge_token,
@@ -58,4 +60,21 @@ class MfaVerifyRequest:
             method=method,
         )
 
+        mfa_verify_request.additional_properties = d
         return mfa_verify_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

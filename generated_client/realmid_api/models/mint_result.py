@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,27 +13,24 @@ T = TypeVar("T", bound="MintResult")
 
 @_attrs_define
 class MintResult:
-    """
+    """The answer to a user refresh (the reference's `MintResult`).
+
     Attributes:
-        kind (Literal['token']):
         access_token (str):
-        refresh_token (str):
-        expires_in (int):
+        refresh_token (str | Unset):
+        expires_in (int | Unset):
         tenant_id (str | Unset):
         role (str | Unset):
     """
 
-    kind: Literal["token"]
     access_token: str
-    refresh_token: str
-    expires_in: int
+    refresh_token: str | Unset = UNSET
+    expires_in: int | Unset = UNSET
     tenant_id: str | Unset = UNSET
     role: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        kind = self.kind
-
         access_token = self.access_token
 
         refresh_token = self.refresh_token
@@ -48,12 +45,13 @@ class MintResult:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "kind": kind,
                 "access_token": access_token,
-                "refresh_token": refresh_token,
-                "expires_in": expires_in,
             }
         )
+        if refresh_token is not UNSET:
+            field_dict["refresh_token"] = refresh_token
+        if expires_in is not UNSET:
+            field_dict["expires_in"] = expires_in
         if tenant_id is not UNSET:
             field_dict["tenant_id"] = tenant_id
         if role is not UNSET:
@@ -64,22 +62,17 @@ class MintResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        kind = cast(Literal["token"], d.pop("kind"))
-        if kind != "token":
-            raise ValueError(f"kind must match const 'token', got '{kind}'")
-
         access_token = d.pop("access_token")
 
-        refresh_token = d.pop("refresh_token")
+        refresh_token = d.pop("refresh_token", UNSET)
 
-        expires_in = d.pop("expires_in")
+        expires_in = d.pop("expires_in", UNSET)
 
         tenant_id = d.pop("tenant_id", UNSET)
 
         role = d.pop("role", UNSET)
 
         mint_result = cls(
-            kind=kind,
             access_token=access_token,
             refresh_token=refresh_token,
             expires_in=expires_in,

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="OtpLoginRequest")
 
@@ -20,6 +21,7 @@ class OtpLoginRequest:
     realm_id: str
     identifier: str
     presented: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         realm_id = self.realm_id
@@ -29,7 +31,7 @@ class OtpLoginRequest:
         presented = self.presented
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "realm_id": realm_id,
@@ -55,4 +57,21 @@ class OtpLoginRequest:
             presented=presented,
         )
 
+        otp_login_request.additional_properties = d
         return otp_login_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

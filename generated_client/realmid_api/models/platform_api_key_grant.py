@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="PlatformApiKeyGrant")
 
@@ -21,6 +22,7 @@ class PlatformApiKeyGrant:
     grant_type: Literal["platform_api_key"]
     realm_id: str
     api_key: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         grant_type = self.grant_type
@@ -30,7 +32,7 @@ class PlatformApiKeyGrant:
         api_key = self.api_key
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "grant_type": grant_type,
@@ -58,4 +60,21 @@ class PlatformApiKeyGrant:
             api_key=api_key,
         )
 
+        platform_api_key_grant.additional_properties = d
         return platform_api_key_grant
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,35 +1,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PlatformTokenResponse")
 
 
 @_attrs_define
 class PlatformTokenResponse:
-    """
-    Attributes:
-        kind (Literal['platform_token']):
-        access_token (str):
-        refresh_token (str):
-        expires_in (int): Lifetime of `access_token` in seconds, counted from receipt.
-        token_type (str):
+    """The answer to the platform grants (API-key login, platform refresh). The reference
+    shows no type for it; the decision: the token fields of `Session`/`MintResult`, with
+    only `access_token` required. A refresh that does not rotate may leave
+    `refresh_token` out (the client keeps its own); without `expires_in` the client reads
+    the lifetime from the token's `exp`. `token_type` may come and is ignored.
+
+        Attributes:
+            access_token (str):
+            refresh_token (str | Unset):
+            expires_in (int | Unset): Lifetime of `access_token` in seconds, counted from receipt.
+            token_type (str | Unset):
     """
 
-    kind: Literal["platform_token"]
     access_token: str
-    refresh_token: str
-    expires_in: int
-    token_type: str
+    refresh_token: str | Unset = UNSET
+    expires_in: int | Unset = UNSET
+    token_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        kind = self.kind
-
         access_token = self.access_token
 
         refresh_token = self.refresh_token
@@ -42,33 +45,30 @@ class PlatformTokenResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "kind": kind,
                 "access_token": access_token,
-                "refresh_token": refresh_token,
-                "expires_in": expires_in,
-                "token_type": token_type,
             }
         )
+        if refresh_token is not UNSET:
+            field_dict["refresh_token"] = refresh_token
+        if expires_in is not UNSET:
+            field_dict["expires_in"] = expires_in
+        if token_type is not UNSET:
+            field_dict["token_type"] = token_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        kind = cast(Literal["platform_token"], d.pop("kind"))
-        if kind != "platform_token":
-            raise ValueError(f"kind must match const 'platform_token', got '{kind}'")
-
         access_token = d.pop("access_token")
 
-        refresh_token = d.pop("refresh_token")
+        refresh_token = d.pop("refresh_token", UNSET)
 
-        expires_in = d.pop("expires_in")
+        expires_in = d.pop("expires_in", UNSET)
 
-        token_type = d.pop("token_type")
+        token_type = d.pop("token_type", UNSET)
 
         platform_token_response = cls(
-            kind=kind,
             access_token=access_token,
             refresh_token=refresh_token,
             expires_in=expires_in,

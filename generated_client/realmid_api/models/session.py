@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,14 +18,15 @@ T = TypeVar("T", bound="Session")
 
 @_attrs_define
 class Session:
-    """A user session (Login, MFA verify, OTP login). `tenant_id`/`role` are the pinned tenant
-    the login resolved to.
+    """A user session (Login, MFA verify, OTP login), the reference's `Session`. `tenant_id`/`role`
+    are the pinned tenant the login resolved to. Without tokens (absent or empty: the Go
+    type encodes them as `""`) it is the tenant list of a user in several tenants who named
+    none; `user` may be absent, and is then read from the access token's claims.
 
         Attributes:
-            kind (Literal['session']):
-            access_token (str):
-            refresh_token (str):
-            expires_in (int):
+            access_token (str | Unset):
+            refresh_token (str | Unset):
+            expires_in (int | Unset):
             expires_at (str | Unset): RFC 3339.
             tenant_id (str | Unset):
             role (str | Unset):
@@ -33,10 +34,9 @@ class Session:
             tenants (list[TenantRef] | Unset):
     """
 
-    kind: Literal["session"]
-    access_token: str
-    refresh_token: str
-    expires_in: int
+    access_token: str | Unset = UNSET
+    refresh_token: str | Unset = UNSET
+    expires_in: int | Unset = UNSET
     expires_at: str | Unset = UNSET
     tenant_id: str | Unset = UNSET
     role: str | Unset = UNSET
@@ -45,8 +45,6 @@ class Session:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        kind = self.kind
-
         access_token = self.access_token
 
         refresh_token = self.refresh_token
@@ -72,14 +70,13 @@ class Session:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "kind": kind,
-                "access_token": access_token,
-                "refresh_token": refresh_token,
-                "expires_in": expires_in,
-            }
-        )
+        field_dict.update({})
+        if access_token is not UNSET:
+            field_dict["access_token"] = access_token
+        if refresh_token is not UNSET:
+            field_dict["refresh_token"] = refresh_token
+        if expires_in is not UNSET:
+            field_dict["expires_in"] = expires_in
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if tenant_id is not UNSET:
@@ -99,15 +96,11 @@ class Session:
         from ..models.user_summary import UserSummary  # noqa: PLC0415
 
         d = dict(src_dict)
-        kind = cast(Literal["session"], d.pop("kind"))
-        if kind != "session":
-            raise ValueError(f"kind must match const 'session', got '{kind}'")
+        access_token = d.pop("access_token", UNSET)
 
-        access_token = d.pop("access_token")
+        refresh_token = d.pop("refresh_token", UNSET)
 
-        refresh_token = d.pop("refresh_token")
-
-        expires_in = d.pop("expires_in")
+        expires_in = d.pop("expires_in", UNSET)
 
         expires_at = d.pop("expires_at", UNSET)
 
@@ -132,7 +125,6 @@ class Session:
                 tenants.append(tenants_item)
 
         session = cls(
-            kind=kind,
             access_token=access_token,
             refresh_token=refresh_token,
             expires_in=expires_in,

@@ -16,38 +16,36 @@ class TenantRef:
     """`tenant_id` is the wire name; `id` is accepted from older issuers.
 
     Attributes:
-        role (str):
         tenant_id (str | Unset):
         id (str | Unset):
+        role (str | Unset):
         display_name (str | Unset):
     """
 
-    role: str
     tenant_id: str | Unset = UNSET
     id: str | Unset = UNSET
+    role: str | Unset = UNSET
     display_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        role = self.role
-
         tenant_id = self.tenant_id
 
         id = self.id
+
+        role = self.role
 
         display_name = self.display_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "role": role,
-            }
-        )
+        field_dict.update({})
         if tenant_id is not UNSET:
             field_dict["tenant_id"] = tenant_id
         if id is not UNSET:
             field_dict["id"] = id
+        if role is not UNSET:
+            field_dict["role"] = role
         if display_name is not UNSET:
             field_dict["display_name"] = display_name
 
@@ -56,18 +54,18 @@ class TenantRef:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        role = d.pop("role")
-
         tenant_id = d.pop("tenant_id", UNSET)
 
         id = d.pop("id", UNSET)
 
+        role = d.pop("role", UNSET)
+
         display_name = d.pop("display_name", UNSET)
 
         tenant_ref = cls(
-            role=role,
             tenant_id=tenant_id,
             id=id,
+            role=role,
             display_name=display_name,
         )
 

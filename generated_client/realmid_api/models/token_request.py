@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -19,22 +20,23 @@ class TokenRequest:
     """User refresh, optionally switching tenant and merging custom claims (SPEC §4.2).
 
     Attributes:
-        grant_type (Literal['refresh_token']):
         refresh_token (str):
+        grant_type (Literal['refresh_token'] | Unset):
         tenant_id (str | Unset):
         custom_claims (TokenRequestCustomClaims | Unset): Merged into the minted access token; registered claim names
             are refused.
     """
 
-    grant_type: Literal["refresh_token"]
     refresh_token: str
+    grant_type: Literal["refresh_token"] | Unset = UNSET
     tenant_id: str | Unset = UNSET
     custom_claims: TokenRequestCustomClaims | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        grant_type = self.grant_type
-
         refresh_token = self.refresh_token
+
+        grant_type = self.grant_type
 
         tenant_id = self.tenant_id
 
@@ -43,13 +45,14 @@ class TokenRequest:
             custom_claims = self.custom_claims.to_dict()
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "grant_type": grant_type,
                 "refresh_token": refresh_token,
             }
         )
+        if grant_type is not UNSET:
+            field_dict["grant_type"] = grant_type
         if tenant_id is not UNSET:
             field_dict["tenant_id"] = tenant_id
         if custom_claims is not UNSET:
@@ -62,11 +65,11 @@ class TokenRequest:
         from ..models.token_request_custom_claims import TokenRequestCustomClaims  # noqa: PLC0415
 
         d = dict(src_dict)
-        grant_type = cast(Literal["refresh_token"], d.pop("grant_type"))
-        if grant_type != "refresh_token":
-            raise ValueError(f"grant_type must match const 'refresh_token', got '{grant_type}'")
-
         refresh_token = d.pop("refresh_token")
+
+        grant_type = cast(Literal["refresh_token"] | Unset, d.pop("grant_type", UNSET))
+        if grant_type != "refresh_token" and not isinstance(grant_type, Unset):
+            raise ValueError(f"grant_type must match const 'refresh_token', got '{grant_type}'")
 
         tenant_id = d.pop("tenant_id", UNSET)
 
@@ -78,10 +81,27 @@ class TokenRequest:
             custom_claims = TokenRequestCustomClaims.from_dict(_custom_claims)
 
         token_request = cls(
-            grant_type=grant_type,
             refresh_token=refresh_token,
+            grant_type=grant_type,
             tenant_id=tenant_id,
             custom_claims=custom_claims,
         )
 
+        token_request.additional_properties = d
         return token_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.user_login_request_method import (
     UserLoginRequestMethod,
@@ -16,43 +17,48 @@ T = TypeVar("T", bound="UserLoginRequest")
 
 @_attrs_define
 class UserLoginRequest:
-    """User login with an upstream provider token. Custom claims are not accepted on login (SPEC §4.1).
+    """User login with an upstream provider token. Custom claims are not accepted on login
+    (SPEC §4.1). The reference's LoginRequest names the method, the provider token and the
+    tenant; `grant_type` and `realm_id` are sent by this SDK and not required.
 
-    Attributes:
-        grant_type (Literal['provider_token']):
-        realm_id (str):
-        method (UserLoginRequestMethod):
-        provider_token (str):
-        tenant_id (str | Unset): Chooses the tenant when the user belongs to several.
+        Attributes:
+            method (UserLoginRequestMethod):
+            provider_token (str):
+            grant_type (Literal['provider_token'] | Unset):
+            realm_id (str | Unset):
+            tenant_id (str | Unset): Chooses the tenant when the user belongs to several.
     """
 
-    grant_type: Literal["provider_token"]
-    realm_id: str
     method: UserLoginRequestMethod
     provider_token: str
+    grant_type: Literal["provider_token"] | Unset = UNSET
+    realm_id: str | Unset = UNSET
     tenant_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        grant_type = self.grant_type
-
-        realm_id = self.realm_id
-
         method: str = self.method
 
         provider_token = self.provider_token
 
+        grant_type = self.grant_type
+
+        realm_id = self.realm_id
+
         tenant_id = self.tenant_id
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "grant_type": grant_type,
-                "realm_id": realm_id,
                 "method": method,
                 "provider_token": provider_token,
             }
         )
+        if grant_type is not UNSET:
+            field_dict["grant_type"] = grant_type
+        if realm_id is not UNSET:
+            field_dict["realm_id"] = realm_id
         if tenant_id is not UNSET:
             field_dict["tenant_id"] = tenant_id
 
@@ -61,24 +67,41 @@ class UserLoginRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        grant_type = cast(Literal["provider_token"], d.pop("grant_type"))
-        if grant_type != "provider_token":
-            raise ValueError(f"grant_type must match const 'provider_token', got '{grant_type}'")
-
-        realm_id = d.pop("realm_id")
-
         method = check_user_login_request_method(d.pop("method"))
 
         provider_token = d.pop("provider_token")
 
+        grant_type = cast(Literal["provider_token"] | Unset, d.pop("grant_type", UNSET))
+        if grant_type != "provider_token" and not isinstance(grant_type, Unset):
+            raise ValueError(f"grant_type must match const 'provider_token', got '{grant_type}'")
+
+        realm_id = d.pop("realm_id", UNSET)
+
         tenant_id = d.pop("tenant_id", UNSET)
 
         user_login_request = cls(
-            grant_type=grant_type,
-            realm_id=realm_id,
             method=method,
             provider_token=provider_token,
+            grant_type=grant_type,
+            realm_id=realm_id,
             tenant_id=tenant_id,
         )
 
+        user_login_request.additional_properties = d
         return user_login_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

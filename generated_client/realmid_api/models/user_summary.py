@@ -15,12 +15,12 @@ T = TypeVar("T", bound="UserSummary")
 class UserSummary:
     """
     Attributes:
-        id (str):
+        id (str | Unset):
         email (str | Unset):
         display_name (str | Unset):
     """
 
-    id: str
+    id: str | Unset = UNSET
     email: str | Unset = UNSET
     display_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -34,11 +34,9 @@ class UserSummary:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if email is not UNSET:
             field_dict["email"] = email
         if display_name is not UNSET:
@@ -49,7 +47,7 @@ class UserSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         email = d.pop("email", UNSET)
 

@@ -7,9 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.platform_api_key_grant import PlatformApiKeyGrant
-from ...models.platform_token_response import PlatformTokenResponse
 from ...models.session import Session
-from ...models.tenant_choice import TenantChoice
 from ...models.user_login_request import UserLoginRequest
 from ...types import UNSET, Response, Unset
 
@@ -45,71 +43,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | PlatformTokenResponse | Session | TenantChoice | None:
+) -> Error | Session | None:
     if response.status_code == 200:
-
-        def _parse_response_200(data: object) -> PlatformTokenResponse | Session | TenantChoice:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = PlatformTokenResponse.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_1 = Session.from_dict(data)
-
-                return response_200_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_200_type_2 = TenantChoice.from_dict(data)
-
-            return response_200_type_2
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = Session.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
-
-        return response_400
-
+        return None
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
-        return response_401
-
+        return None
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
-
-        return response_403
-
+        return None
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
-        return response_404
-
+        return None
     if response.status_code == 409:
-        response_409 = Error.from_dict(response.json())
-
-        return response_409
-
+        return None
     if response.status_code == 412:
-        response_412 = Error.from_dict(response.json())
-
-        return response_412
-
+        return None
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
-        return response_429
-
+        return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -118,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | PlatformTokenResponse | Session | TenantChoice]:
+) -> Response[Error | Session]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -133,17 +86,19 @@ def sync_detailed(
     body: PlatformApiKeyGrant | UserLoginRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Response[Error | PlatformTokenResponse | Session | TenantChoice]:
+) -> Response[Error | Session]:
     """Exchange an API key for platform tokens, or a provider token for a user session.
 
      Two grants share this endpoint (ADR-051):
     - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
-      token and a platform refresh token (`kind: platform_token`). This is the only
-      request that ever carries the raw API key.
+      token and a platform refresh token (the fields of `PlatformTokenResponse`). This is
+      the only request that ever carries the raw API key.
     - a user login with `method` (firebase/google) and `provider_token` mints a user
-      session (`kind: session`). When the user belongs to several tenants and no
-      `tenant_id` is given, the answer lists the tenants and carries no tokens
-      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+      session. `grant_type: provider_token` and `realm_id` may be sent and are not
+      required (the reference names neither): without `realm_id` the issuer finds the
+      realm from the `Origin`. When the user belongs to several tenants and no
+      `tenant_id` is given, the answer is a `Session` with the `tenants` and no tokens
+      (empty or absent); re-POST with the chosen `tenant_id`.
     When the user must pass a second factor, the answer is 412 `mfa_required` with
     `mfa_challenge_token` and `methods`.
 
@@ -157,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | PlatformTokenResponse | Session | TenantChoice]
+        Response[Error | Session]
     """
 
     kwargs = _get_kwargs(
@@ -179,17 +134,19 @@ def sync(
     body: PlatformApiKeyGrant | UserLoginRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Error | PlatformTokenResponse | Session | TenantChoice | None:
+) -> Error | Session | None:
     """Exchange an API key for platform tokens, or a provider token for a user session.
 
      Two grants share this endpoint (ADR-051):
     - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
-      token and a platform refresh token (`kind: platform_token`). This is the only
-      request that ever carries the raw API key.
+      token and a platform refresh token (the fields of `PlatformTokenResponse`). This is
+      the only request that ever carries the raw API key.
     - a user login with `method` (firebase/google) and `provider_token` mints a user
-      session (`kind: session`). When the user belongs to several tenants and no
-      `tenant_id` is given, the answer lists the tenants and carries no tokens
-      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+      session. `grant_type: provider_token` and `realm_id` may be sent and are not
+      required (the reference names neither): without `realm_id` the issuer finds the
+      realm from the `Origin`. When the user belongs to several tenants and no
+      `tenant_id` is given, the answer is a `Session` with the `tenants` and no tokens
+      (empty or absent); re-POST with the chosen `tenant_id`.
     When the user must pass a second factor, the answer is 412 `mfa_required` with
     `mfa_challenge_token` and `methods`.
 
@@ -203,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | PlatformTokenResponse | Session | TenantChoice
+        Error | Session
     """
 
     return sync_detailed(
@@ -220,17 +177,19 @@ async def asyncio_detailed(
     body: PlatformApiKeyGrant | UserLoginRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Response[Error | PlatformTokenResponse | Session | TenantChoice]:
+) -> Response[Error | Session]:
     """Exchange an API key for platform tokens, or a provider token for a user session.
 
      Two grants share this endpoint (ADR-051):
     - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
-      token and a platform refresh token (`kind: platform_token`). This is the only
-      request that ever carries the raw API key.
+      token and a platform refresh token (the fields of `PlatformTokenResponse`). This is
+      the only request that ever carries the raw API key.
     - a user login with `method` (firebase/google) and `provider_token` mints a user
-      session (`kind: session`). When the user belongs to several tenants and no
-      `tenant_id` is given, the answer lists the tenants and carries no tokens
-      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+      session. `grant_type: provider_token` and `realm_id` may be sent and are not
+      required (the reference names neither): without `realm_id` the issuer finds the
+      realm from the `Origin`. When the user belongs to several tenants and no
+      `tenant_id` is given, the answer is a `Session` with the `tenants` and no tokens
+      (empty or absent); re-POST with the chosen `tenant_id`.
     When the user must pass a second factor, the answer is 412 `mfa_required` with
     `mfa_challenge_token` and `methods`.
 
@@ -244,7 +203,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | PlatformTokenResponse | Session | TenantChoice]
+        Response[Error | Session]
     """
 
     kwargs = _get_kwargs(
@@ -264,17 +223,19 @@ async def asyncio(
     body: PlatformApiKeyGrant | UserLoginRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Error | PlatformTokenResponse | Session | TenantChoice | None:
+) -> Error | Session | None:
     """Exchange an API key for platform tokens, or a provider token for a user session.
 
      Two grants share this endpoint (ADR-051):
     - `grant_type: platform_api_key` with `realm_id` + `api_key` mints a platform access
-      token and a platform refresh token (`kind: platform_token`). This is the only
-      request that ever carries the raw API key.
+      token and a platform refresh token (the fields of `PlatformTokenResponse`). This is
+      the only request that ever carries the raw API key.
     - a user login with `method` (firebase/google) and `provider_token` mints a user
-      session (`kind: session`). When the user belongs to several tenants and no
-      `tenant_id` is given, the answer lists the tenants and carries no tokens
-      (`kind: tenant_choice`); re-POST with the chosen `tenant_id`.
+      session. `grant_type: provider_token` and `realm_id` may be sent and are not
+      required (the reference names neither): without `realm_id` the issuer finds the
+      realm from the `Origin`. When the user belongs to several tenants and no
+      `tenant_id` is given, the answer is a `Session` with the `tenants` and no tokens
+      (empty or absent); re-POST with the chosen `tenant_id`.
     When the user must pass a second factor, the answer is 412 `mfa_required` with
     `mfa_challenge_token` and `methods`.
 
@@ -288,7 +249,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | PlatformTokenResponse | Session | TenantChoice
+        Error | Session
     """
 
     return (

@@ -8,14 +8,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.mint_result import MintResult
 from ...models.platform_refresh_grant import PlatformRefreshGrant
-from ...models.platform_token_response import PlatformTokenResponse
 from ...models.token_request import TokenRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: PlatformRefreshGrant | TokenRequest,
+    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -31,7 +30,7 @@ def _get_kwargs(
         "url": "/auth/token",
     }
 
-    if isinstance(body, PlatformRefreshGrant):
+    if isinstance(body, TokenRequest):
         _kwargs["json"] = body.to_dict()
     else:
         _kwargs["json"] = body.to_dict()
@@ -44,48 +43,20 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | MintResult | PlatformTokenResponse | None:
+) -> Error | MintResult | None:
     if response.status_code == 200:
-
-        def _parse_response_200(data: object) -> MintResult | PlatformTokenResponse:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = PlatformTokenResponse.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_200_type_1 = MintResult.from_dict(data)
-
-            return response_200_type_1
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = MintResult.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
-
-        return response_400
-
+        return None
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
-        return response_401
-
+        return None
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
-
-        return response_403
-
+        return None
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
-        return response_429
-
+        return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -94,7 +65,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | MintResult | PlatformTokenResponse]:
+) -> Response[Error | MintResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -106,31 +77,32 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest,
+    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Response[Error | MintResult | PlatformTokenResponse]:
+) -> Response[Error | MintResult]:
     """Refresh a platform token, or rotate a user refresh token.
 
-     - `grant_type: platform_refresh` with the platform refresh token as the bearer
-      mints a new platform access token. The refresh token rotates only when the
-      realm's `platform_refresh_rotates` is on; otherwise the same refresh token is
-      returned (`kind: platform_token`).
-    - `grant_type: refresh_token` with a user refresh token rotates it, optionally
-      switching to `tenant_id` and merging `custom_claims` into the new access token
-      (`kind: token`, SPEC §4.2).
+     - The platform refresh token as the bearer (the reference names no body: an absent
+      or empty body, or `grant_type: platform_refresh`) mints a new platform access
+      token. The refresh token rotates only when the realm's `platform_refresh_rotates`
+      is on; otherwise the answer may repeat it or leave it out, and the client keeps
+      the one it has.
+    - A body with a user `refresh_token` (`grant_type: refresh_token` may be sent, and is
+      not required) rotates it, optionally switching to `tenant_id` and merging
+      `custom_claims` into the new access token (SPEC §4.2). No bearer rides this grant.
 
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest):
+        body (PlatformRefreshGrant | TokenRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MintResult | PlatformTokenResponse]
+        Response[Error | MintResult]
     """
 
     kwargs = _get_kwargs(
@@ -149,31 +121,32 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest,
+    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Error | MintResult | PlatformTokenResponse | None:
+) -> Error | MintResult | None:
     """Refresh a platform token, or rotate a user refresh token.
 
-     - `grant_type: platform_refresh` with the platform refresh token as the bearer
-      mints a new platform access token. The refresh token rotates only when the
-      realm's `platform_refresh_rotates` is on; otherwise the same refresh token is
-      returned (`kind: platform_token`).
-    - `grant_type: refresh_token` with a user refresh token rotates it, optionally
-      switching to `tenant_id` and merging `custom_claims` into the new access token
-      (`kind: token`, SPEC §4.2).
+     - The platform refresh token as the bearer (the reference names no body: an absent
+      or empty body, or `grant_type: platform_refresh`) mints a new platform access
+      token. The refresh token rotates only when the realm's `platform_refresh_rotates`
+      is on; otherwise the answer may repeat it or leave it out, and the client keeps
+      the one it has.
+    - A body with a user `refresh_token` (`grant_type: refresh_token` may be sent, and is
+      not required) rotates it, optionally switching to `tenant_id` and merging
+      `custom_claims` into the new access token (SPEC §4.2). No bearer rides this grant.
 
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest):
+        body (PlatformRefreshGrant | TokenRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MintResult | PlatformTokenResponse
+        Error | MintResult
     """
 
     return sync_detailed(
@@ -187,31 +160,32 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest,
+    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Response[Error | MintResult | PlatformTokenResponse]:
+) -> Response[Error | MintResult]:
     """Refresh a platform token, or rotate a user refresh token.
 
-     - `grant_type: platform_refresh` with the platform refresh token as the bearer
-      mints a new platform access token. The refresh token rotates only when the
-      realm's `platform_refresh_rotates` is on; otherwise the same refresh token is
-      returned (`kind: platform_token`).
-    - `grant_type: refresh_token` with a user refresh token rotates it, optionally
-      switching to `tenant_id` and merging `custom_claims` into the new access token
-      (`kind: token`, SPEC §4.2).
+     - The platform refresh token as the bearer (the reference names no body: an absent
+      or empty body, or `grant_type: platform_refresh`) mints a new platform access
+      token. The refresh token rotates only when the realm's `platform_refresh_rotates`
+      is on; otherwise the answer may repeat it or leave it out, and the client keeps
+      the one it has.
+    - A body with a user `refresh_token` (`grant_type: refresh_token` may be sent, and is
+      not required) rotates it, optionally switching to `tenant_id` and merging
+      `custom_claims` into the new access token (SPEC §4.2). No bearer rides this grant.
 
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest):
+        body (PlatformRefreshGrant | TokenRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MintResult | PlatformTokenResponse]
+        Response[Error | MintResult]
     """
 
     kwargs = _get_kwargs(
@@ -228,31 +202,32 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest,
+    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Error | MintResult | PlatformTokenResponse | None:
+) -> Error | MintResult | None:
     """Refresh a platform token, or rotate a user refresh token.
 
-     - `grant_type: platform_refresh` with the platform refresh token as the bearer
-      mints a new platform access token. The refresh token rotates only when the
-      realm's `platform_refresh_rotates` is on; otherwise the same refresh token is
-      returned (`kind: platform_token`).
-    - `grant_type: refresh_token` with a user refresh token rotates it, optionally
-      switching to `tenant_id` and merging `custom_claims` into the new access token
-      (`kind: token`, SPEC §4.2).
+     - The platform refresh token as the bearer (the reference names no body: an absent
+      or empty body, or `grant_type: platform_refresh`) mints a new platform access
+      token. The refresh token rotates only when the realm's `platform_refresh_rotates`
+      is on; otherwise the answer may repeat it or leave it out, and the client keeps
+      the one it has.
+    - A body with a user `refresh_token` (`grant_type: refresh_token` may be sent, and is
+      not required) rotates it, optionally switching to `tenant_id` and merging
+      `custom_claims` into the new access token (SPEC §4.2). No bearer rides this grant.
 
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest):
+        body (PlatformRefreshGrant | TokenRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MintResult | PlatformTokenResponse
+        Error | MintResult
     """
 
     return (

@@ -29,15 +29,9 @@ def _parse_response(
         return response_200
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
-        return response_429
-
+        return None
     if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
-
-        return response_503
-
+        return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:

@@ -32,30 +32,15 @@ def _parse_response(
         return response_204
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
-
-        return response_400
-
+        return None
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
-        return response_401
-
+        return None
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
-
-        return response_403
-
+        return None
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
-        return response_404
-
+        return None
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
-
-        return response_429
-
+        return None
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
