@@ -2,9 +2,15 @@
 
 The raw API key is exchanged once for a short-lived platform access token plus a refresh
 token (``POST /auth/login`` with ``grant_type: platform_api_key`` — the only request that
-ever carries the key). Every platform call then rides the access token; ahead of its expiry
-the refresh token buys a new one (``POST /auth/token``); a refused refresh falls back to a
-fresh API-key login; a 401 from any call drops the token, re-mints and retries once.
+ever carries the key). Every operation whose ``security`` lists ``platformBearer`` then rides
+the access token (``realmid._bearers``); anonymous ones (login, MFA, refresh, logout, realm
+info, JWKS) carry no bearer and never mint. Ahead of its expiry the refresh token buys a new
+one (``POST /auth/token``); a refused refresh falls back to a fresh API-key login.
+
+What a 401 means lives here (:func:`platform_token_refused`): only a 401 to a request that
+rode the platform token, whose answer is the generic ``unauthorized`` (or no usable envelope),
+says the token was refused; that costs one re-mint and one resend. A 401 naming another
+credential (``invalid_otp``, ``provider_token_invalid``, ...) is the caller's, returned once.
 
 The token logic is written once, sans-IO, as a generator that yields the requests it needs
 and receives their outcomes (a response, or the transport exception). Two small drivers run
@@ -26,11 +32,19 @@ from typing import Any
 
 import attrs
 import httpx
-from realmid_api import AuthenticatedClient
 from realmid_api.api.auth import login, token
-from realmid_api.models import PlatformApiKeyGrant, PlatformRefreshGrant, PlatformTokenResponse
+from realmid_api.models import PlatformApiKeyGrant, PlatformTokenResponse, TokenRequest
 
-from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
+from realmid._bearers import rides_platform_token
+from realmid._http import REPEATABLE
+from realmid.errors import (
+    ErrorCode,
+    RealmError,
+    envelope_code,
+    error_from_exception,
+    error_from_parts,
+)
+from realmid.verify import unverified_claims
 
 # A token whose server-given lifetime is missing, zero or negative is still used for this
 # long before the next refresh: the alternative, refreshing on every call, is a hot loop.
@@ -41,6 +55,12 @@ REFRESH_RETRY_COOLDOWN = 5.0
 
 _user_bearer: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "realmid_user_bearer", default=None
+)
+# The last answer this context received, so an answer the generated client cannot parse
+# (a 2xx that is not the documented JSON, a status outside http.HTTPStatus) still maps to
+# an error with its real status (``answer_to_error``).
+_last_answer: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
+    "realmid_last_answer", default=None
 )
 
 Outcome = httpx.Response | httpx.TransportError
@@ -87,16 +107,18 @@ class PlatformTokenAuth(httpx.Auth):
         *,
         realm_id: str,
         api_key: str,
+        base_url: str,
         refresh_buffer: float,
         logger: logging.Logger,
-        api_client: AuthenticatedClient,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._realm_id = realm_id
         self._api_key = api_key
+        self._base = httpx.URL(base_url)
+        # Request paths are matched against the contract relative to the base URL's path.
+        self._base_path = self._base.raw_path.split(b"?", 1)[0].rstrip(b"/").decode("ascii")
         self._refresh_buffer = refresh_buffer
         self._logger = logger
-        self._api = api_client
         self._monotonic = monotonic
         self._tokens: _Tokens | None = None
         self._refresh_not_before = 0.0
@@ -144,7 +166,7 @@ class PlatformTokenAuth(httpx.Auth):
         if tokens is not None and tokens.refresh_token and now >= self._refresh_not_before:
             self.stats.refreshes += 1
             outcome = yield self._refresh_request(tokens.refresh_token)
-            minted = self._accept(outcome)
+            minted = self._accept(outcome, kept_refresh=tokens.refresh_token)
             if minted is not None:
                 return minted
             if _is_refusal(outcome):
@@ -160,7 +182,7 @@ class PlatformTokenAuth(httpx.Auth):
             return tokens.access_token  # refresh cooling down after a transient failure
         self.stats.logins += 1
         outcome = yield self._login_request()
-        minted = self._accept(outcome)
+        minted = self._accept(outcome, kept_refresh=None)
         if minted is not None:
             return minted
         raise _as_error(outcome)
@@ -172,58 +194,70 @@ class PlatformTokenAuth(httpx.Auth):
         return self._build(login._get_kwargs(body=grant))
 
     def _refresh_request(self, refresh_token: str) -> httpx.Request:
-        request = self._build(
-            token._get_kwargs(body=PlatformRefreshGrant(grant_type="platform_refresh"))
-        )
+        request = self._build(token._get_kwargs(body=TokenRequest(grant_type="platform_refresh")))
         request.headers["Authorization"] = f"Bearer {refresh_token}"
         return request
 
     def _build(self, kwargs: dict[str, Any]) -> httpx.Request:
-        base = httpx.URL(self._api._base_url)
-        return httpx.Request(
+        request = httpx.Request(
             kwargs["method"],
-            base.join(kwargs["url"]),
+            self._base.join(kwargs["url"]),
             json=kwargs.get("json"),
             headers=kwargs.get("headers"),
         )
+        # Minting twice only yields two tokens: safe to resend on a refused connection or a
+        # 503, so one blip does not fail the first call of every handle.
+        request.extensions[REPEATABLE] = True
+        return request
 
-    def _accept(self, outcome: Outcome) -> str | None:
-        """Store the tokens of a successful answer; None when the answer is not one."""
+    def _accept(self, outcome: Outcome, *, kept_refresh: str | None) -> str | None:
+        """Store the tokens of a successful answer; None when the answer is not one.
+
+        Only ``access_token`` is required (the reference shows no type for this answer). A
+        refresh that does not rotate may leave ``refresh_token`` out: the one in hand is
+        kept. Without ``expires_in``, the lifetime is read from the token's own claims.
+        """
         if not isinstance(outcome, httpx.Response) or outcome.status_code != 200:
             return None
         try:
             data = outcome.json()
-            # A missing lifetime is treated like a zero one (below), not as a broken answer.
-            data.setdefault("expires_in", 0)
+            if not isinstance(data, dict) or not data.get("access_token"):
+                raise KeyError("access_token")
             body = PlatformTokenResponse.from_dict(data)
+            access_token = str(body.access_token)
         except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise error_from_exception(err) from err
-        expires_in = body.expires_in
-        ttl = float(expires_in) if isinstance(expires_in, int | float) else 0.0
+            raise RealmError(
+                ErrorCode.SERVER_ERROR,
+                f"malformed platform token answer ({type(err).__name__})",
+                200,
+                cause=err,
+                request_id=outcome.headers.get("x-request-id"),
+            ) from err
+        ttl = _lifetime(body.expires_in, access_token)
         if ttl <= 0:
             self._logger.warning(
-                "realmid: platform token came with expires_in=%r; using it for %ss",
-                body.expires_in,
+                "realmid: platform token came without a usable lifetime; using it for %ss",
                 MIN_TOKEN_TTL,
             )
         ttl = max(ttl, MIN_TOKEN_TTL)
         now = self._monotonic()
         margin = min(self._refresh_buffer, ttl / 2)
+        refresh = body.refresh_token if isinstance(body.refresh_token, str) else ""
         self._tokens = _Tokens(
-            access_token=body.access_token,
-            refresh_token=body.refresh_token or None,
+            access_token=access_token,
+            refresh_token=refresh or kept_refresh,
             refresh_at=now + ttl - margin,
             expires_at=now + ttl,
         )
         self._refresh_not_before = 0.0
-        self._logger.debug("realmid: platform token minted (expires_in=%ss)", body.expires_in)
-        return body.access_token
+        self._logger.debug("realmid: platform token minted (lifetime %.0fs)", ttl)
+        return access_token
 
-    def _authorize(self, request: httpx.Request, platform_token: str) -> bool:
-        """Set the bearer; True when a 401 may be answered by a re-mint and retry."""
-        bearer = _user_bearer.get()
-        request.headers["Authorization"] = f"Bearer {bearer or platform_token}"
-        return bearer is None
+    def _rides_platform(self, request: httpx.Request) -> bool:
+        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
+        if self._base_path and path.startswith(self._base_path + "/"):
+            path = path[len(self._base_path) :]
+        return rides_platform_token(request.method, path)
 
     # -- drivers -----------------------------------------------------------------------------
 
@@ -261,31 +295,113 @@ class PlatformTokenAuth(httpx.Auth):
             except StopIteration as done:
                 return str(done.value)
 
+    # Both drivers: the user's bearer when one is set (the platform token is still minted
+    # for operations that take it, as the reference's Do does, so mint errors surface); no
+    # bearer for anonymous operations; else the platform token, re-minted once on a refusal.
+
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        platform_token = self._run_sync(None)
-        if not self._authorize(request, platform_token):
-            yield request
+        platform = self._rides_platform(request)
+        bearer = _user_bearer.get()
+        if bearer is not None or not platform:
+            if platform:
+                self._run_sync(None)
+            if bearer is not None:
+                request.headers["Authorization"] = f"Bearer {bearer}"
+            _last_answer.set((yield request))
             return
+        platform_token = self._run_sync(None)
+        request.headers["Authorization"] = f"Bearer {platform_token}"
         response = yield request
         if response.status_code == 401:
-            self._logger.info("realmid: platform token refused (401); re-minting once")
-            self._authorize(request, self._run_sync(stale=platform_token))
-            yield request
+            response.read()
+            if platform_token_refused(response):
+                self._logger.info("realmid: platform token refused (401); re-minting once")
+                fresh = self._run_sync(stale=platform_token)
+                request.headers["Authorization"] = f"Bearer {fresh}"
+                response = yield request
+        _last_answer.set(response)
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        platform_token = await self._run_async(None)
-        if not self._authorize(request, platform_token):
-            yield request
+        platform = self._rides_platform(request)
+        bearer = _user_bearer.get()
+        if bearer is not None or not platform:
+            if platform:
+                await self._run_async(None)
+            if bearer is not None:
+                request.headers["Authorization"] = f"Bearer {bearer}"
+            _last_answer.set((yield request))
             return
+        platform_token = await self._run_async(None)
+        request.headers["Authorization"] = f"Bearer {platform_token}"
         response = yield request
         if response.status_code == 401:
-            self._logger.info("realmid: platform token refused (401); re-minting once")
-            self._authorize(request, await self._run_async(stale=platform_token))
-            yield request
+            await response.aread()
+            if platform_token_refused(response):
+                self._logger.info("realmid: platform token refused (401); re-minting once")
+                fresh = await self._run_async(stale=platform_token)
+                request.headers["Authorization"] = f"Bearer {fresh}"
+                response = yield request
+        _last_answer.set(response)
+
+
+def platform_token_refused(response: httpx.Response) -> bool:
+    """Whether a 401 to a request that rode the platform token refuses that token.
+
+    The generic ``unauthorized``, or an answer with no usable envelope (a gateway's page),
+    is about the bearer; a 401 that names another credential (``invalid_otp``,
+    ``provider_token_invalid``, ``invalid_credentials``, ...) is the caller's error.
+    """
+    if response.status_code != 401:
+        return False
+    code = envelope_code(response.content)
+    return code is None or code == ErrorCode.UNAUTHORIZED
+
+
+def answer_to_error(exc: BaseException) -> RealmError:
+    """The error for a failure raised while the generated client handled an answer.
+
+    With the answer in hand, a non-2xx maps through the envelope/status policy and a 2xx
+    that could not be parsed is ``server_error`` with its real status; without one (the
+    request never got an answer), the transport mapping applies.
+    """
+    answer = _last_answer.get()
+    if isinstance(exc, httpx.HTTPError) or answer is None:
+        return error_from_exception(exc)
+    if not 200 <= answer.status_code < 300:
+        return error_from_parts(answer.status_code, answer.content, answer.headers)
+    err = RealmError(
+        ErrorCode.SERVER_ERROR,
+        f"malformed response body ({type(exc).__name__})",
+        answer.status_code,
+        cause=exc,
+        request_id=answer.headers.get("x-request-id"),
+    )
+    return err
+
+
+@contextlib.contextmanager
+def tracking_answers() -> Iterator[None]:
+    """Within this block, ``answer_to_error`` sees only answers received inside it."""
+    reset = _last_answer.set(None)
+    try:
+        yield
+    finally:
+        _last_answer.reset(reset)
+
+
+def _lifetime(expires_in: object, access_token: str) -> float:
+    """Seconds the platform token may be used: ``expires_in``, else ``exp - iat`` of the JWT."""
+    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool) and expires_in > 0:
+        return float(expires_in)
+    claims = unverified_claims(access_token) or {}
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if isinstance(exp, int | float) and isinstance(iat, int | float):
+        return float(exp - iat)
+    return 0.0
 
 
 def _is_refusal(outcome: Outcome) -> bool:

@@ -17,6 +17,9 @@ from realmid._version import __version__
 
 USER_AGENT = f"realmid-python/{__version__}"
 _RETRYABLE_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
+# A request extension: this POST may be resent as it is (the platform-token grants: minting
+# twice only yields two tokens), as one carrying an Idempotency-Key may.
+REPEATABLE = "realmid.repeatable"
 
 
 def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:
@@ -78,10 +81,11 @@ class _Buffered(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 class RealmTransport(RetryTransport):
-    """Retries idempotent requests, and POSTs that carry an ``Idempotency-Key``.
+    """Retries idempotent requests, POSTs that carry an ``Idempotency-Key``, and the
+    platform-token grants (marked :data:`REPEATABLE`).
 
-    A POST without the key is sent once: the server may have acted on it before the
-    failure, and a blind retry could create things twice.
+    Any other POST is sent once: the server may have acted on it before the failure, and a
+    blind retry could create things twice.
     """
 
     def __init__(
@@ -95,7 +99,9 @@ class RealmTransport(RetryTransport):
         self._logger = logger
 
     def _prepare(self, request: httpx.Request) -> float:
-        if request.method == "POST" and "idempotency-key" in request.headers:
+        if request.method == "POST" and (
+            "idempotency-key" in request.headers or request.extensions.get(REPEATABLE)
+        ):
             request.extensions.setdefault("retry", self._post_retry)
         return time.perf_counter()
 

@@ -187,7 +187,9 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 def _user(wire: WireUserSummary | Unset, access_token: str) -> UserSummary:
     if isinstance(wire, WireUserSummary) and text(wire.id):
-        return UserSummary(id=wire.id, email=text(wire.email), display_name=text(wire.display_name))
+        return UserSummary(
+            id=text(wire.id), email=text(wire.email), display_name=text(wire.display_name)
+        )
     # The reference: "User is populated from the access JWT's claims (sub/email) when the
     # wire response omits it."
     claims = unverified_claims(access_token) if access_token else {}

@@ -31,6 +31,7 @@ __all__ = [
     "RoleNotFoundError",
     "SystemRoleImmutableError",
     "TokenRevokedError",
+    "envelope_code",
     "error_from_exception",
     "error_from_response",
     "is_code",
@@ -281,25 +282,43 @@ def _retry_after(headers: Mapping[str, str]) -> int | None:
         return None  # an HTTP-date; rare from this issuer, and the envelope carries seconds
 
 
+def _envelope(content: bytes) -> dict[str, Any] | None:
+    """The error envelope in ``content``; None unless it is a JSON object with a ``code``."""
+    if not content:
+        return None
+    try:
+        envelope = json.loads(content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if isinstance(envelope, dict) and isinstance(envelope.get("code"), str) and envelope["code"]:
+        return envelope
+    return None
+
+
+def envelope_code(content: bytes) -> str | None:
+    """The ``code`` of an error envelope; None when the body is not a usable envelope."""
+    envelope = _envelope(content)
+    return None if envelope is None else str(envelope["code"])
+
+
 def error_from_parts(
     status: int, content: bytes, headers: Mapping[str, str] | httpx.Headers
 ) -> RealmError:
     """Map a non-2xx answer to a :class:`RealmError` (ARCHITECTURE.md, "Error envelope").
 
-    The envelope's ``code`` wins; a body that is not the envelope still maps by status.
+    The envelope's ``code`` wins; a body that is not the envelope (a proxy's HTML page, Go's
+    plain-text ``404 page not found``, JSON without ``code``) maps by status: 400
+    ``bad_request``, 401 ``unauthorized``, 403 ``forbidden``, 404 ``not_found``, 409
+    ``conflict``, 429 ``rate_limited``, 5xx ``server_error``. ``http_status`` is always the
+    real status, and ``Retry-After`` lands in ``details["retry_after"]``.
     """
     headers = httpx.Headers(headers)
     request_id = headers.get("x-request-id")
-    envelope: Any = None
-    if content:
-        try:
-            envelope = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
-            envelope = None
     code: str = _status_code(status)
     message = f"HTTP {status}"
     details: dict[str, Any] = {}
-    if isinstance(envelope, dict) and isinstance(envelope.get("code"), str) and envelope["code"]:
+    envelope = _envelope(content)
+    if envelope is not None:
         code = envelope["code"]
         if isinstance(envelope.get("message"), str):
             message = envelope["message"]

@@ -29,13 +29,19 @@ from realmid._async.pagination import AsyncPaginated
 from realmid._async.roles import AsyncRoles
 from realmid._async.tenants import AsyncTenants
 from realmid._async.tokens import AsyncTokensClient
-from realmid._auth_flow import PlatformTokenAuth
+from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import AsyncLock, AsyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
 from realmid._wire import header_value, text
-from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
+from realmid.errors import (
+    BadRequestError,
+    ErrorCode,
+    RealmError,
+    error_from_exception,
+    error_from_parts,
+)
 from realmid.jwks import AsyncJwksCache, jwks_url
 from realmid.models import Page, RealmInfo
 from realmid.revocation import (
@@ -107,9 +113,9 @@ class AsyncRealm:
         self._auth = PlatformTokenAuth(
             realm_id=config.realm_id,
             api_key=config.api_key,
+            base_url=config.base_url,
             refresh_buffer=config.token_refresh_buffer,
             logger=config.logger,
-            api_client=self._api,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -128,6 +134,7 @@ class AsyncRealm:
         self._auth.bind(self._http)
         self._api.set_async_httpx_client(self._http)
         self._info: RealmInfo | None = None
+        self._audience: str | None = None
         self._info_lock = AsyncLock()
         # Keys are fetched without the platform token (auth=None inside the cache): verifying
         # users' tokens must not depend on the API key.
@@ -206,13 +213,15 @@ class AsyncRealm:
 
     async def _send(self, op: AsyncOp, **kwargs: Any) -> Response[Any]:
         """Run a generated operation; return its 2xx response or raise its RealmError."""
-        try:
-            response = await op(client=self._api, **kwargs)
-        except RealmError:
-            raise
-        except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            # Transport failures, and 2xx bodies that are not the documented JSON.
-            raise error_from_exception(exc) from exc
+        with tracking_answers():
+            try:
+                response = await op(client=self._api, **kwargs)
+            except RealmError:
+                raise
+            except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                # Transport failures, 2xx bodies that are not the documented JSON, statuses
+                # the generated client cannot represent: mapped with the answer's real status.
+                raise answer_to_error(exc) from exc
         if not 200 <= response.status_code < 300:
             raise error_from_parts(response.status_code, response.content, response.headers)
         return response
@@ -252,9 +261,12 @@ class AsyncRealm:
     async def _park_revoked(self, access_token: str) -> None:
         """After a successful logout, park the token's ``jti`` in the revocation cache.
 
-        A cache failure is logged, never raised: the server-side refresh revocation is the
+        Only when a ``revocation=`` cache was configured (the reference: nil → no-op). A
+        cache failure is logged, never raised: the server-side refresh revocation is the
         load-bearing part of a logout (the reference's Logout contract).
         """
+        if self._revocation is None:
+            return
         try:
             await self.tokens.mark_revoked(access_token)
         except Exception as exc:
@@ -274,22 +286,31 @@ class AsyncRealm:
             claims = realm.verify(access_token)
             claims.sub, claims.tenant_id, claims.role
 
-        Only the first call, and a token signed by a key not seen yet, need the network.
+        Only the first call, and a token signed by a key not seen yet, need the network; an
+        explicit ``audience`` skips the realm-info call. Neither the info nor the keys ride
+        the platform token, so verification never depends on the API key.
         """
+        if audience is None:
+            audience = self._audience or await self._default_audience()
         verifier = self._verifier
         if verifier is None:
-            verifier = await self._build_verifier()
+            verifier = await self._build_verifier(audience)
         return await verifier.verify(token, audience)
 
-    async def _build_verifier(self) -> AsyncVerifier:
+    async def _default_audience(self) -> str:
+        audience = (await self.info()).audience
+        if not audience:
+            raise RealmError(
+                ErrorCode.WRONG_AUDIENCE,
+                "the realm's info has no audience; pass audience= to verify()",
+            )
+        self._audience = audience
+        return audience
+
+    async def _build_verifier(self, audience: str) -> AsyncVerifier:
+        # Every call names its audience, so the one given here is only the verifier's default.
         async with self._verifier_lock:
             if self._verifier is None:
-                audience = (await self.info()).audience
-                if not audience:
-                    raise RealmError(
-                        ErrorCode.WRONG_AUDIENCE,
-                        "the realm's info has no audience; pass audience= to verify()",
-                    )
                 self._verifier = AsyncVerifier(
                     self.base_url,
                     audience,
@@ -370,7 +391,7 @@ class AsyncRealm:
         if target is None or target.scheme or target.host or path.startswith("//"):
             # An absolute or network-path URL would carry the platform token to another host;
             # a URL inside the query string (e.g. ?next=https://...) is fine.
-            raise ValueError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
+            raise BadRequestError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
         path = path if path.startswith("/") else f"/{path}"
         send_headers = httpx.Headers(headers or {})
         send_headers.pop("authorization", None)

@@ -11,7 +11,7 @@ from realmid_api.models import Session as WireSession
 
 import realmid
 from realmid import _wire
-from realmid.errors import ErrorCode, RealmError, is_code
+from realmid.errors import BadRequestError, ErrorCode, RealmError, is_code
 from realmid.models import MFAChallenge, MintResult, Session
 from realmid.testing import RealmEmulator, SeededUser
 
@@ -91,13 +91,23 @@ async def test_login_errors(face: str, emulator: RealmEmulator) -> None:
         emulator.set_user_status(user.id, "suspended")
         suspended = await error_of(lambda: login(realm, emulator, user))
         assert suspended.code is ErrorCode.ACCOUNT_SUSPENDED
+        # A provider the SDK does not know is the issuer's to refuse (it may add providers).
         before = len(sent.sent)
-        with pytest.raises(ValueError):
-            await call(realm.auth.login("tok", method="github"))
-        with pytest.raises(ValueError):
-            await call(realm.auth.login(""))
-        with pytest.raises(ValueError):
-            await call(realm.auth.login("tok", on_behalf_of_ip="1.2.3.4\r\nX-Evil: 1"))
+        unknown = await error_of(
+            lambda: realm.auth.login(emulator.mint_provider_token(user.email), method="github")
+        )
+        assert (unknown.code, unknown.http_status) == (ErrorCode.PROVIDER_TOKEN_INVALID, 401)
+        assert len(sent.sent) == before + 1
+        before = len(sent.sent)
+        for bad in (
+            lambda: realm.auth.login(""),
+            lambda: realm.auth.login("tok", method=""),
+            lambda: realm.auth.login("tok", on_behalf_of_ip="1.2.3.4\r\nX-Evil: 1"),
+        ):
+            refused = await error_of(bad)
+            assert isinstance(refused, BadRequestError)
+            assert isinstance(refused, ValueError)
+            assert refused.code is ErrorCode.BAD_REQUEST
         assert len(sent.sent) == before
 
 

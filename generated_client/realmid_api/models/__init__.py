@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from .page_meta import PageMeta
     from .platform_api_key_grant import PlatformApiKeyGrant
     from .platform_owner import PlatformOwner
-    from .platform_refresh_grant import PlatformRefreshGrant
     from .platform_summary import PlatformSummary
     from .platform_token_response import PlatformTokenResponse
     from .realm_config import RealmConfig
@@ -71,11 +70,11 @@ if TYPE_CHECKING:
     from .tenant_ref import TenantRef
     from .token_request import TokenRequest
     from .token_request_custom_claims import TokenRequestCustomClaims
+    from .token_request_grant_type import TokenRequestGrantType
     from .transfer_owner_request import TransferOwnerRequest
     from .update_user_role_result import UpdateUserRoleResult
     from .user import User
     from .user_login_request import UserLoginRequest
-    from .user_login_request_method import UserLoginRequestMethod
     from .user_page import UserPage
     from .user_role_update import UserRoleUpdate
     from .user_status_update import UserStatusUpdate
@@ -124,7 +123,6 @@ __all__ = (
     "PageMeta",
     "PlatformApiKeyGrant",
     "PlatformOwner",
-    "PlatformRefreshGrant",
     "PlatformSummary",
     "PlatformTokenResponse",
     "RealmConfig",
@@ -150,11 +148,11 @@ __all__ = (
     "TenantRef",
     "TokenRequest",
     "TokenRequestCustomClaims",
+    "TokenRequestGrantType",
     "TransferOwnerRequest",
     "UpdateUserRoleResult",
     "User",
     "UserLoginRequest",
-    "UserLoginRequestMethod",
     "UserPage",
     "UserRoleUpdate",
     "UserStatusUpdate",
@@ -205,7 +203,6 @@ _MODULE_BY_NAME: dict[str, str] = {
     "PageMeta": ".page_meta",
     "PlatformApiKeyGrant": ".platform_api_key_grant",
     "PlatformOwner": ".platform_owner",
-    "PlatformRefreshGrant": ".platform_refresh_grant",
     "PlatformSummary": ".platform_summary",
     "PlatformTokenResponse": ".platform_token_response",
     "RealmConfig": ".realm_config",
@@ -231,11 +228,11 @@ _MODULE_BY_NAME: dict[str, str] = {
     "TenantRef": ".tenant_ref",
     "TokenRequest": ".token_request",
     "TokenRequestCustomClaims": ".token_request_custom_claims",
+    "TokenRequestGrantType": ".token_request_grant_type",
     "TransferOwnerRequest": ".transfer_owner_request",
     "UpdateUserRoleResult": ".update_user_role_result",
     "User": ".user",
     "UserLoginRequest": ".user_login_request",
-    "UserLoginRequestMethod": ".user_login_request_method",
     "UserPage": ".user_page",
     "UserRoleUpdate": ".user_role_update",
     "UserStatusUpdate": ".user_status_update",

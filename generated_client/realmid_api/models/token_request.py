@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.token_request_grant_type import TokenRequestGrantType, check_token_request_grant_type
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,26 +18,32 @@ T = TypeVar("T", bound="TokenRequest")
 
 @_attrs_define
 class TokenRequest:
-    """User refresh, optionally switching tenant and merging custom claims (SPEC §4.2).
+    """The body of `POST /auth/token`, for both grants (one schema, not a union: the grant is
+    told by what is there). With `refresh_token`: a user refresh, optionally switching
+    tenant and merging custom claims (SPEC §4.2). Without it (or with no body at all): a
+    platform refresh, whose refresh token is the bearer. `grant_type` may be sent and is
+    not required.
 
-    Attributes:
-        refresh_token (str):
-        grant_type (Literal['refresh_token'] | Unset):
-        tenant_id (str | Unset):
-        custom_claims (TokenRequestCustomClaims | Unset): Merged into the minted access token; registered claim names
-            are refused.
+        Attributes:
+            grant_type (TokenRequestGrantType | Unset):
+            refresh_token (str | Unset):
+            tenant_id (str | Unset):
+            custom_claims (TokenRequestCustomClaims | Unset): Merged into the minted access token; registered claim names
+                are refused.
     """
 
-    refresh_token: str
-    grant_type: Literal["refresh_token"] | Unset = UNSET
+    grant_type: TokenRequestGrantType | Unset = UNSET
+    refresh_token: str | Unset = UNSET
     tenant_id: str | Unset = UNSET
     custom_claims: TokenRequestCustomClaims | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        refresh_token = self.refresh_token
+        grant_type: str | Unset = UNSET
+        if not isinstance(self.grant_type, Unset):
+            grant_type = self.grant_type
 
-        grant_type = self.grant_type
+        refresh_token = self.refresh_token
 
         tenant_id = self.tenant_id
 
@@ -46,13 +53,11 @@ class TokenRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "refresh_token": refresh_token,
-            }
-        )
+        field_dict.update({})
         if grant_type is not UNSET:
             field_dict["grant_type"] = grant_type
+        if refresh_token is not UNSET:
+            field_dict["refresh_token"] = refresh_token
         if tenant_id is not UNSET:
             field_dict["tenant_id"] = tenant_id
         if custom_claims is not UNSET:
@@ -65,11 +70,14 @@ class TokenRequest:
         from ..models.token_request_custom_claims import TokenRequestCustomClaims  # noqa: PLC0415
 
         d = dict(src_dict)
-        refresh_token = d.pop("refresh_token")
+        _grant_type = d.pop("grant_type", UNSET)
+        grant_type: TokenRequestGrantType | Unset
+        if isinstance(_grant_type, Unset):
+            grant_type = UNSET
+        else:
+            grant_type = check_token_request_grant_type(_grant_type)
 
-        grant_type = cast(Literal["refresh_token"] | Unset, d.pop("grant_type", UNSET))
-        if grant_type != "refresh_token" and not isinstance(grant_type, Unset):
-            raise ValueError(f"grant_type must match const 'refresh_token', got '{grant_type}'")
+        refresh_token = d.pop("refresh_token", UNSET)
 
         tenant_id = d.pop("tenant_id", UNSET)
 
@@ -81,8 +89,8 @@ class TokenRequest:
             custom_claims = TokenRequestCustomClaims.from_dict(_custom_claims)
 
         token_request = cls(
-            refresh_token=refresh_token,
             grant_type=grant_type,
+            refresh_token=refresh_token,
             tenant_id=tenant_id,
             custom_claims=custom_claims,
         )

@@ -6,10 +6,6 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.user_login_request_method import (
-    UserLoginRequestMethod,
-    check_user_login_request_method,
-)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UserLoginRequest")
@@ -22,14 +18,14 @@ class UserLoginRequest:
     tenant; `grant_type` and `realm_id` are sent by this SDK and not required.
 
         Attributes:
-            method (UserLoginRequestMethod):
+            method (str): `firebase` or `google` today; the reference calls others roadmap, so the issuer may add providers.
             provider_token (str):
             grant_type (Literal['provider_token'] | Unset):
             realm_id (str | Unset):
             tenant_id (str | Unset): Chooses the tenant when the user belongs to several.
     """
 
-    method: UserLoginRequestMethod
+    method: str
     provider_token: str
     grant_type: Literal["provider_token"] | Unset = UNSET
     realm_id: str | Unset = UNSET
@@ -37,7 +33,7 @@ class UserLoginRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        method: str = self.method
+        method = self.method
 
         provider_token = self.provider_token
 
@@ -67,7 +63,7 @@ class UserLoginRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        method = check_user_login_request_method(d.pop("method"))
+        method = d.pop("method")
 
         provider_token = d.pop("provider_token")
 

@@ -7,14 +7,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.mint_result import MintResult
-from ...models.platform_refresh_grant import PlatformRefreshGrant
 from ...models.token_request import TokenRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
+    body: TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -30,9 +29,7 @@ def _get_kwargs(
         "url": "/auth/token",
     }
 
-    if isinstance(body, TokenRequest):
-        _kwargs["json"] = body.to_dict()
-    else:
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
@@ -77,7 +74,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
+    body: TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> Response[Error | MintResult]:
@@ -95,7 +92,12 @@ def sync_detailed(
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest | Unset):
+        body (TokenRequest | Unset): The body of `POST /auth/token`, for both grants (one schema,
+            not a union: the grant is
+            told by what is there). With `refresh_token`: a user refresh, optionally switching
+            tenant and merging custom claims (SPEC §4.2). Without it (or with no body at all): a
+            platform refresh, whose refresh token is the bearer. `grant_type` may be sent and is
+            not required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +123,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
+    body: TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> Error | MintResult | None:
@@ -139,7 +141,12 @@ def sync(
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest | Unset):
+        body (TokenRequest | Unset): The body of `POST /auth/token`, for both grants (one schema,
+            not a union: the grant is
+            told by what is there). With `refresh_token`: a user refresh, optionally switching
+            tenant and merging custom claims (SPEC §4.2). Without it (or with no body at all): a
+            platform refresh, whose refresh token is the bearer. `grant_type` may be sent and is
+            not required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,7 +167,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
+    body: TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> Response[Error | MintResult]:
@@ -178,7 +185,12 @@ async def asyncio_detailed(
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest | Unset):
+        body (TokenRequest | Unset): The body of `POST /auth/token`, for both grants (one schema,
+            not a union: the grant is
+            told by what is there). With `refresh_token`: a user refresh, optionally switching
+            tenant and merging custom claims (SPEC §4.2). Without it (or with no body at all): a
+            platform refresh, whose refresh token is the bearer. `grant_type` may be sent and is
+            not required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,7 +214,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: PlatformRefreshGrant | TokenRequest | Unset = UNSET,
+    body: TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> Error | MintResult | None:
@@ -220,7 +232,12 @@ async def asyncio(
     Args:
         origin (str | Unset):
         x_on_behalf_of_ip (str | Unset):
-        body (PlatformRefreshGrant | TokenRequest | Unset):
+        body (TokenRequest | Unset): The body of `POST /auth/token`, for both grants (one schema,
+            not a union: the grant is
+            told by what is there). With `refresh_token`: a user refresh, optionally switching
+            tenant and merging custom claims (SPEC §4.2). Without it (or with no body at all): a
+            platform refresh, whose refresh token is the bearer. `grant_type` may be sent and is
+            not required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
