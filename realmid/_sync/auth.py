@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from realmid_api.api.auth import (
     list_sessions,
@@ -22,7 +22,6 @@ from realmid_api.models import (
     MfaVerifyRequest,
     OtpLoginRequest,
     SessionInfoPage,
-    TenantChoice,
     TokenRequest,
     TokenRequestCustomClaims,
     UserLoginRequest,
@@ -30,7 +29,6 @@ from realmid_api.models import (
 from realmid_api.models import MfaChallenge as WireMfaChallenge
 from realmid_api.models import MintResult as WireMintResult
 from realmid_api.models import Session as WireSession
-from realmid_api.models.user_login_request_method import UserLoginRequestMethod
 
 from realmid import _wire
 from realmid._auth_flow import user_bearer as as_user
@@ -42,7 +40,6 @@ from realmid.models import MFAChallenge, MintResult, Session, SessionInfo
 if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
-LOGIN_METHODS = ("firebase", "google")
 # Answers meaning "this issuer has no step-up challenge endpoint (for this session)":
 # not found, method not allowed, not implemented.
 _NO_CHALLENGE_ENDPOINT = frozenset({404, 405, 501})
@@ -97,12 +94,11 @@ class SyncAuth:
         else its audience). Custom claims are not accepted on login (SPEC §4.1); use
         :meth:`token`.
         """
-        if method not in LOGIN_METHODS:
-            raise ValueError(f"method must be one of {', '.join(LOGIN_METHODS)}, got {method!r}")
         body = UserLoginRequest(
             grant_type="provider_token",
             realm_id=self._realm.realm_id,
-            method=cast(UserLoginRequestMethod, method),  # checked against LOGIN_METHODS
+            # The issuer may add providers (the reference: others are roadmap): any name goes.
+            method=_wire.non_empty("method", method),
             provider_token=_wire.non_empty("provider_token", provider_token),
             tenant_id=_wire.or_unset(tenant_id),
         )
@@ -114,7 +110,7 @@ class SyncAuth:
             x_on_behalf_of_ip=ip,
         )
         parsed = response.parsed
-        if isinstance(parsed, WireSession | TenantChoice):
+        if isinstance(parsed, WireSession):
             return _wire.session(parsed)
         raise _wire.unexpected(response)
 
@@ -278,11 +274,12 @@ class SyncAuth:
     ) -> None:
         """Revoke a refresh token (the session). None means the caller's current session.
 
-        With ``access_token``, after the issuer confirms the logout, the token's ``jti`` is
-        parked in ``realm.tokens``' cache until the token's own expiry, so ``realm.verify``
-        refuses it from now on: across pods with a shared ``revocation=`` cache (Redis), in
-        this process with the default in-memory one. A failure of that cache is logged, not
-        raised: the server-side revocation is what counts.
+        With ``access_token`` and a ``revocation=`` cache configured on the handle, after the
+        issuer confirms the logout, the token's ``jti`` is parked in that cache until the
+        token's own expiry, so ``realm.verify`` refuses it from now on (across pods with a
+        shared Redis cache). Without a configured cache nothing is parked, as in the
+        reference; ``realm.tokens.revoke_on_logout`` parks in ``realm.tokens`` either way. A
+        failure of the cache is logged, not raised: the server-side revocation is what counts.
         """
         body = LogoutRequest(
             refresh_token=_wire.or_unset(

@@ -20,7 +20,7 @@ from realmid_api.api.realm import get_realm_info
 from realmid_api.models import RealmInfo as WireRealmInfo
 from realmid_api.types import UNSET, Response
 
-from realmid._auth_flow import PlatformTokenAuth
+from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import SyncLock, SyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
@@ -37,7 +37,13 @@ from realmid._sync.roles import SyncRoles
 from realmid._sync.tenants import SyncTenants
 from realmid._sync.tokens import TokensClient
 from realmid._wire import header_value, text
-from realmid.errors import ErrorCode, RealmError, error_from_exception, error_from_parts
+from realmid.errors import (
+    BadRequestError,
+    ErrorCode,
+    RealmError,
+    error_from_exception,
+    error_from_parts,
+)
 from realmid.jwks import JwksCache, jwks_url
 from realmid.models import Page, RealmInfo
 from realmid.revocation import (
@@ -108,9 +114,9 @@ class Realm:
         self._auth = PlatformTokenAuth(
             realm_id=config.realm_id,
             api_key=config.api_key,
+            base_url=config.base_url,
             refresh_buffer=config.token_refresh_buffer,
             logger=config.logger,
-            api_client=self._api,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -129,6 +135,7 @@ class Realm:
         self._auth.bind(self._http)
         self._api.set_httpx_client(self._http)
         self._info: RealmInfo | None = None
+        self._audience: str | None = None
         self._info_lock = SyncLock()
         # Keys are fetched without the platform token (auth=None inside the cache): verifying
         # users' tokens must not depend on the API key.
@@ -207,13 +214,15 @@ class Realm:
 
     def _send(self, op: SyncOp, **kwargs: Any) -> Response[Any]:
         """Run a generated operation; return its 2xx response or raise its RealmError."""
-        try:
-            response = op(client=self._api, **kwargs)
-        except RealmError:
-            raise
-        except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            # Transport failures, and 2xx bodies that are not the documented JSON.
-            raise error_from_exception(exc) from exc
+        with tracking_answers():
+            try:
+                response = op(client=self._api, **kwargs)
+            except RealmError:
+                raise
+            except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                # Transport failures, 2xx bodies that are not the documented JSON, statuses
+                # the generated client cannot represent: mapped with the answer's real status.
+                raise answer_to_error(exc) from exc
         if not 200 <= response.status_code < 300:
             raise error_from_parts(response.status_code, response.content, response.headers)
         return response
@@ -253,9 +262,12 @@ class Realm:
     def _park_revoked(self, access_token: str) -> None:
         """After a successful logout, park the token's ``jti`` in the revocation cache.
 
-        A cache failure is logged, never raised: the server-side refresh revocation is the
+        Only when a ``revocation=`` cache was configured (the reference: nil → no-op). A
+        cache failure is logged, never raised: the server-side refresh revocation is the
         load-bearing part of a logout (the reference's Logout contract).
         """
+        if self._revocation is None:
+            return
         try:
             self.tokens.mark_revoked(access_token)
         except Exception as exc:
@@ -275,22 +287,31 @@ class Realm:
             claims = realm.verify(access_token)
             claims.sub, claims.tenant_id, claims.role
 
-        Only the first call, and a token signed by a key not seen yet, need the network.
+        Only the first call, and a token signed by a key not seen yet, need the network; an
+        explicit ``audience`` skips the realm-info call. Neither the info nor the keys ride
+        the platform token, so verification never depends on the API key.
         """
+        if audience is None:
+            audience = self._audience or self._default_audience()
         verifier = self._verifier
         if verifier is None:
-            verifier = self._build_verifier()
+            verifier = self._build_verifier(audience)
         return verifier.verify(token, audience)
 
-    def _build_verifier(self) -> Verifier:
+    def _default_audience(self) -> str:
+        audience = (self.info()).audience
+        if not audience:
+            raise RealmError(
+                ErrorCode.WRONG_AUDIENCE,
+                "the realm's info has no audience; pass audience= to verify()",
+            )
+        self._audience = audience
+        return audience
+
+    def _build_verifier(self, audience: str) -> Verifier:
+        # Every call names its audience, so the one given here is only the verifier's default.
         with self._verifier_lock:
             if self._verifier is None:
-                audience = (self.info()).audience
-                if not audience:
-                    raise RealmError(
-                        ErrorCode.WRONG_AUDIENCE,
-                        "the realm's info has no audience; pass audience= to verify()",
-                    )
                 self._verifier = Verifier(
                     self.base_url,
                     audience,
@@ -371,7 +392,7 @@ class Realm:
         if target is None or target.scheme or target.host or path.startswith("//"):
             # An absolute or network-path URL would carry the platform token to another host;
             # a URL inside the query string (e.g. ?next=https://...) is fine.
-            raise ValueError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
+            raise BadRequestError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
         path = path if path.startswith("/") else f"/{path}"
         send_headers = httpx.Headers(headers or {})
         send_headers.pop("authorization", None)
