@@ -188,7 +188,10 @@ def unverified_claims(token: str) -> dict[str, Any]:
 def _user(wire: WireUserSummary | Unset, access_token: str) -> UserSummary:
     if isinstance(wire, WireUserSummary) and text(wire.id):
         return UserSummary(
-            id=text(wire.id), email=text(wire.email), display_name=text(wire.display_name)
+            id=text(wire.id),
+            email=text(wire.email),
+            display_name=text(wire.display_name),
+            extra=dict(wire.additional_properties),
         )
     # The reference: "User is populated from the access JWT's claims (sub/email) when the
     # wire response omits it."
@@ -202,6 +205,7 @@ def _tenant_ref(wire: WireTenantRef) -> TenantRef:
         tenant_id=text(wire.tenant_id) or text(wire.id),
         role=text(wire.role),
         display_name=text(wire.display_name),
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -226,6 +230,7 @@ def session(wire: WireSession) -> Session:
             expires_in=0,
             user=_user(wire.user, ""),
             tenants=refs,
+            extra=dict(wire.additional_properties),
         )
     return Session(
         access_token=access_token,
@@ -237,6 +242,7 @@ def session(wire: WireSession) -> Session:
         role=text(wire.role),
         user=_user(wire.user, access_token),
         tenants=refs,
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -248,6 +254,7 @@ def mint_result(wire: WireMintResult) -> MintResult:
         expires_in=number(wire.expires_in),
         tenant_id=text(wire.tenant_id),
         role=text(wire.role),
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -262,6 +269,7 @@ def api_key(wire: WireAPIKey) -> APIKey:
         scopes=tuple(scopes),
         created_at=text(wire.created_at),
         revoked_at=text(wire.revoked_at),
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -269,7 +277,10 @@ def mfa_enroll_result(wire: WireMFAEnrollResult) -> MFAEnrollResult:
     """A facade MFAEnrollResult (all of it hidden from repr)."""
     codes = wire.backup_codes if isinstance(wire.backup_codes, list) else []
     return MFAEnrollResult(
-        secret=text(wire.secret), otpauth_uri=text(wire.otpauth_uri), backup_codes=tuple(codes)
+        secret=text(wire.secret),
+        otpauth_uri=text(wire.otpauth_uri),
+        backup_codes=tuple(codes),
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -282,6 +293,7 @@ def issue_response(wire: WireIssueResponse) -> IssueResponse:
         expires_at_raw=wire.expires_at,
         purpose=wire.purpose,
         subject_ref=wire.subject_ref,
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -295,6 +307,7 @@ def view_response(wire: WireViewResponse) -> ViewResponse:
         purpose=wire.purpose,
         subject_ref=wire.subject_ref,
         issuer_user_id=wire.issuer_user_id,
+        extra=dict(wire.additional_properties),
     )
 
 
@@ -307,6 +320,7 @@ def verify_response(wire: WireVerifyResponse) -> VerifyResponse:
         issued_at_raw=wire.issued_at,
         subject_ref=wire.subject_ref,
         purpose=wire.purpose,
+        extra=dict(wire.additional_properties),
     )
 
 

@@ -95,6 +95,9 @@ class UserSummary:
     id: str
     email: str = ""
     display_name: str = ""
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -104,6 +107,9 @@ class TenantRef:
     tenant_id: str
     role: str
     display_name: str = ""
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -125,7 +131,9 @@ class Session:
     role: str = ""
     user: UserSummary = attrs.field(factory=lambda: UserSummary(id=""))
     tenants: tuple[TenantRef, ...] = ()
-
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     @property
     def needs_tenant_choice(self) -> bool:
         """True for the several-tenants answer: no tokens yet, pick one of ``tenants``."""
@@ -141,6 +149,9 @@ class MintResult:
     expires_in: int
     tenant_id: str = ""
     role: str = ""
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -153,7 +164,9 @@ class MFAChallenge:
 
     token: str = attrs.field(default="", repr=False)
     methods: tuple[str, ...] = ()
-
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     @property
     def available(self) -> bool:
         """Whether a challenge was minted."""
@@ -171,6 +184,9 @@ class APIKey:
     scopes: tuple[str, ...] = ()
     created_at: str = ""
     revoked_at: str = ""
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -180,6 +196,9 @@ class MFAEnrollResult:
     secret: str = attrs.field(default="", repr=False)
     otpauth_uri: str = attrs.field(default="", repr=False)  # embeds the secret
     backup_codes: tuple[str, ...] = attrs.field(default=(), repr=False)
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -192,6 +211,9 @@ class IssueResponse:
     expires_at_raw: str
     purpose: str
     subject_ref: str
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -205,6 +227,9 @@ class ViewResponse:
     purpose: str
     subject_ref: str
     issuer_user_id: str
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -217,6 +242,9 @@ class VerifyResponse:
     issued_at_raw: str
     subject_ref: str
     purpose: str
+    # Members the issuer sent that this SDK does not know, kept as they came (not shown by
+    # repr: an unknown member may be a credential).
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 __all__ = [

@@ -192,7 +192,11 @@ class AsyncAuth:
                 if err.http_status in _NO_CHALLENGE_ENDPOINT:
                     return MFAChallenge()
                 raise
-        return MFAChallenge(token=wire.mfa_challenge_token, methods=tuple(wire.methods))
+        return MFAChallenge(
+            token=wire.mfa_challenge_token,
+            methods=tuple(wire.methods),
+            extra=dict(wire.additional_properties),
+        )
 
     async def otp_login(
         self,
