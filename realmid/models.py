@@ -134,6 +134,7 @@ class Session:
     # Members the issuer sent that this SDK does not know, kept as they came (not shown by
     # repr: an unknown member may be a credential).
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
     @property
     def needs_tenant_choice(self) -> bool:
         """True for the several-tenants answer: no tokens yet, pick one of ``tenants``."""
@@ -167,6 +168,7 @@ class MFAChallenge:
     # Members the issuer sent that this SDK does not know, kept as they came (not shown by
     # repr: an unknown member may be a credential).
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
     @property
     def available(self) -> bool:
         """Whether a challenge was minted."""

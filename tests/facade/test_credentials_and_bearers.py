@@ -65,9 +65,7 @@ async def test_four_wrong_otps_leave_the_fifth_try_to_the_user(
         issued = await call(realm.otp.issue(ref, "delivery", user_id=user.id))
         for _ in range(4):
             miss = await error_of(
-                lambda: realm.otp.verify(
-                    ref, "delivery", wrong_code(issued.value), user_id=user.id
-                )
+                lambda: realm.otp.verify(ref, "delivery", wrong_code(issued.value), user_id=user.id)
             )
             assert miss.code is ErrorCode.INVALID_OTP
         verified = await call(realm.otp.verify(ref, "delivery", issued.value, user_id=user.id))
@@ -138,9 +136,7 @@ async def test_a_valid_token_verifies_with_a_wrong_api_key(
         assert refused.code is ErrorCode.UNAUTHORIZED
 
 
-async def test_an_explicit_audience_makes_no_info_call(
-    face: str, emulator: RealmEmulator
-) -> None:
+async def test_an_explicit_audience_makes_no_info_call(face: str, emulator: RealmEmulator) -> None:
     user = member(emulator)
     access_token = emulator.session_for(user.id)["access_token"]
     async with open_realm(face, emulator) as (realm, sent):
