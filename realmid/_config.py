@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import httpx
 
+from realmid.errors import BadRequestError
 from realmid.revocation import AsyncRevocationCache, RevocationCache
 
 DEFAULT_BASE_URL = "https://auth.realmid.dev"
@@ -21,9 +22,14 @@ _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
 def _seconds(value: float | timedelta, name: str) -> float:
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
     if seconds < 0 or seconds != seconds:  # NaN compares unequal to itself
-        raise ValueError(f"{name} must be a non-negative duration, got {value!r}")
+        raise BadRequestError(f"{name} must be a non-negative duration, got {value!r}")
     return seconds
 
 
@@ -55,35 +61,63 @@ def normalize_base_url(raw: str) -> str:
     API key and every token would otherwise cross the network in clear text.
     """
     if not isinstance(raw, str) or not raw.strip():
-        raise ValueError("base_url must be a non-empty URL such as 'https://auth.realmid.dev'")
+        raise BadRequestError("base_url must be a non-empty URL such as 'https://auth.realmid.dev'")
     try:
         url = httpx.URL(raw.strip())
-    except httpx.InvalidURL as err:
-        raise ValueError(f"base_url is not a valid URL: {err}") from None
+    except httpx.InvalidURL:
+        # httpx's message quotes the URL, which may hold credentials: not passed on.
+        raise BadRequestError("base_url is not a valid URL") from None
+    if url.userinfo or url.query or url.fragment:
+        # Checked first, so the messages below never quote a credential or a signed query.
+        raise BadRequestError("base_url must not carry credentials, a query or a fragment")
     if url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"base_url must be an absolute http(s) URL, got {raw!r}")
+        raise BadRequestError(f"base_url must be an absolute http(s) URL, got {raw.strip()!r}")
     if url.scheme == "http" and not _is_loopback(url.host):
-        raise ValueError(
-            f"base_url {raw!r} uses plain http to a non-loopback host; use https "
+        raise BadRequestError(
+            f"base_url {raw.strip()!r} uses plain http to a non-loopback host; use https "
             "(http is only accepted for 127.0.0.1, ::1 and localhost)"
         )
-    if url.userinfo or url.query or url.fragment:
-        raise ValueError("base_url must not carry credentials, a query or a fragment")
     return str(url).rstrip("/")
 
 
 def _check_realm_id(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value:
-        raise ValueError("realm_id is required (your realm's id, e.g. '01HXYZ...')")
+        raise BadRequestError("realm_id is required (your realm's id, e.g. '01HXYZ...')")
     if not _REALM_ID.fullmatch(value):
-        raise ValueError("realm_id must be 1-128 characters of letters, digits, '_', '-' or '.'")
+        raise BadRequestError(
+            "realm_id must be 1-128 characters of letters, digits, '_', '-' or '.'"
+        )
 
 
 def _check_api_key(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("api_key is required (the realm's API key, e.g. 'rk_live_...')")
+        raise BadRequestError("api_key is required (the realm's API key, e.g. 'rk_live_...')")
     if value != value.strip() or any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
-        raise ValueError("api_key contains whitespace or control characters")
+        # The key itself is never quoted: this message may well reach a log.
+        raise BadRequestError("api_key contains whitespace or control characters")
+
+
+def _at_least(low: float, *, strict: bool) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    """An attrs validator: a number (not a bool) ``>= low``, or ``> low`` when ``strict``."""
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        bound = f"> {low:g}" if strict else f">= {low:g}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise BadRequestError(f"{attribute.name} must be a number {bound}")
+        if not (value > low if strict else value >= low):  # also refuses NaN
+            raise BadRequestError(f"{attribute.name} must be {bound}, got {value!r}")
+
+    return check
+
+
+def _check_retry(_: object, __: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, RetryPolicy):
+        raise BadRequestError("retry must be a realmid.RetryPolicy")
+
+
+def _check_clock(_: object, __: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not callable(value):
+        raise BadRequestError("clock must be a function returning unix seconds (or None)")
 
 
 @attrs.frozen(kw_only=True)
@@ -96,10 +130,14 @@ class RetryPolicy:
     when they carry an ``Idempotency-Key`` (the SDK adds one to every create call).
     """
 
-    max_retries: int = attrs.field(default=3, validator=attrs.validators.ge(0))
-    backoff_factor: float = attrs.field(default=0.2, validator=attrs.validators.ge(0))
-    max_backoff: float = attrs.field(default=5.0, validator=attrs.validators.gt(0))
-    total_timeout: float = attrs.field(default=15.0, validator=attrs.validators.gt(0))
+    max_retries: int = attrs.field(default=3, validator=_at_least(0, strict=False))
+    backoff_factor: float = attrs.field(default=0.2, validator=_at_least(0, strict=False))
+    max_backoff: float = attrs.field(default=5.0, validator=_at_least(0, strict=True))
+    total_timeout: float = attrs.field(default=15.0, validator=_at_least(0, strict=True))
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.max_retries, int):
+            raise BadRequestError("max_retries must be an integer")
 
 
 @attrs.frozen(kw_only=True)
@@ -112,12 +150,14 @@ class RealmConfig:
     origin: str | None = None
     logger: logging.Logger = attrs.field(factory=lambda: logging.getLogger("realmid"), repr=False)
     leeway: float = attrs.field(default=30.0, converter=_leeway)
-    clock: Callable[[], float] | None = attrs.field(default=None, repr=False)
+    clock: Callable[[], float] | None = attrs.field(
+        default=None, repr=False, validator=_check_clock
+    )
     revocation: RevocationCache | AsyncRevocationCache | None = attrs.field(
         default=None, repr=False
     )
     timeout: float = attrs.field(default=30.0, converter=_timeout)
-    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy, validator=_check_retry)
     token_refresh_buffer: float = attrs.field(default=60.0, converter=_refresh_buffer)
     http_client: Any = attrs.field(default=None, repr=False)
 
@@ -125,8 +165,8 @@ class RealmConfig:
         if self.origin is not None and not (
             isinstance(self.origin, str) and self.origin.startswith(("https://", "http://"))
         ):
-            raise ValueError(
+            raise BadRequestError(
                 f"origin must look like 'https://app.example.com', got {self.origin!r}"
             )
         if self.timeout == 0:
-            raise ValueError("timeout must be positive")
+            raise BadRequestError("timeout must be positive")

@@ -41,7 +41,7 @@ import attrs
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -276,12 +276,15 @@ class StaticJwks:
     def __init__(self, jwks: Mapping[str, Any] | str | bytes) -> None:
         document: object = jwks
         if isinstance(jwks, str | bytes):
-            data = jwks.encode("utf-8") if isinstance(jwks, str) else jwks
+            # surrogatepass: a lone surrogate reaches the strict parser (and is refused
+            # there, as a JWKS) instead of escaping as a bare UnicodeEncodeError.
+            data = jwks.encode("utf-8", "surrogatepass") if isinstance(jwks, str) else jwks
             document = strict_json_object(data)
         try:
             keys, dropped = parse_jwks(document)
         except JwksRefused as err:
-            raise ValueError(f"jwks refused: {err}") from None
+            # A caller's argument, refused before any use: the SDK's input error.
+            raise BadRequestError(f"jwks refused: {err}") from None
         for reason in dropped:
             logger.warning("realmid: JWKS key dropped: %s", reason)
         self._keys = keys
@@ -324,10 +327,18 @@ class JwksStats:
 
 
 def _positive(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadRequestError(f"{name} must be a number of seconds")
     value = float(value)
     if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite, non-negative number of seconds")
+        raise BadRequestError(f"{name} must be a finite, non-negative number of seconds")
     return value
+
+
+def _count(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequestError(f"{name} must be an integer")
+    return max(1, value)
 
 
 def _ttl_from_headers(
@@ -437,26 +448,30 @@ class _JwksCore(Generic[ClientT]):
         logger: logging.Logger | None = None,
     ) -> None:
         if not isinstance(client, self._client_type):
-            raise TypeError(
+            raise BadRequestError(
                 f"{type(self).__name__} needs an {self._client_type.__module__}."
                 f"{self._client_type.__name__}, not {type(client).__name__}"
             )
         self._client: ClientT = client
-        parsed = httpx.URL(url)
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ValueError(f"JWKS url must be an absolute http(s) URL, got {url!r}")
+        try:
+            parsed = httpx.URL(url) if isinstance(url, str) else None
+        except httpx.InvalidURL:
+            parsed = None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+            # The URL itself is not echoed: it may carry credentials or a signed query.
+            raise BadRequestError("JWKS url must be an absolute http(s) URL")
         self.url = str(parsed)
         self._min_ttl = _positive("min_ttl", min_ttl)
         self._max_ttl = _positive("max_ttl", max_ttl)
         if self._min_ttl > self._max_ttl:
-            raise ValueError("min_ttl must not exceed max_ttl")
+            raise BadRequestError("min_ttl must not exceed max_ttl")
         self._default_ttl = min(max(_positive("default_ttl", default_ttl), min_ttl), max_ttl)
         self._max_stale = _positive("max_stale", max_stale)
         self._cooldown = _positive("refetch_cooldown", refetch_cooldown)
         self._backoff = _positive("failure_backoff", failure_backoff)
         self._negative_ttl = _positive("negative_ttl", negative_ttl)
-        self._max_negative = max(1, int(max_negative))
-        self._max_bytes = max(1, int(max_bytes))
+        self._max_negative = _count("max_negative", max_negative)
+        self._max_bytes = _count("max_bytes", max_bytes)
         self._timeout = _positive("timeout", timeout) or 5.0
         self._clock: Callable[[], float] = clock or time.monotonic
         self._logger = logger or logging.getLogger("realmid")

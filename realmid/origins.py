@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from realmid.errors import BadRequestError
+
 __all__ = ["normalize_origin"]
 
 
@@ -18,11 +20,12 @@ def normalize_origin(raw: str) -> str:
     >>> normalize_origin("example.com.")
     'example.com'
 
-    Raises ValueError when nothing is left (``""``, ``"https://"``, ``"file:///x"``): an
-    empty hostname never names an origin, and silently comparing ``""`` would be a trap.
+    Raises :class:`~realmid.BadRequestError` (a ValueError) when nothing is left (``""``,
+    ``"https://"``, ``"file:///x"``) or ``raw`` is not a string: an empty hostname never
+    names an origin, and silently comparing ``""`` would be a trap.
     """
     if not isinstance(raw, str):
-        raise ValueError(f"origin must be a string, got {type(raw).__name__}")
+        raise BadRequestError(f"origin must be a string, got {type(raw).__name__}")
     rest = raw.strip().lower()
     if "://" in rest:
         rest = rest.split("://", 1)[1]
@@ -34,5 +37,6 @@ def normalize_origin(raw: str) -> str:
     host = rest[1:].split("]", 1)[0] if rest.startswith("[") else rest.split(":", 1)[0]
     host = host.rstrip(".")
     if not host:
-        raise ValueError(f"no hostname in origin {raw!r}")
+        # Not echoed: what is left of it may be user info (``https://user:secret@/``).
+        raise BadRequestError("origin has no hostname (e.g. '', 'https://', 'file:///x')")
     return host

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, runtime_checkable
 
-from realmid.errors import ErrorCode, RealmError, TokenRevokedError, is_code
+from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError, is_code
 
 if TYPE_CHECKING:
     import redis
@@ -83,18 +83,21 @@ class AsyncRevocationCache(Protocol):
 
 def _check_jti(jti: object) -> str:
     if not isinstance(jti, str) or not jti or len(jti) > _MAX_JTI_CHARS:
-        raise ValueError(f"jti must be a non-empty string of at most {_MAX_JTI_CHARS} chars")
+        raise BadRequestError(f"jti must be a non-empty string of at most {_MAX_JTI_CHARS} chars")
     return jti
 
 
 def _unix_seconds(expires_at: float | datetime) -> float:
     if isinstance(expires_at, datetime):
+        if expires_at.tzinfo is None:
+            # A naive datetime would be read in the host's zone: off by hours, silently.
+            raise BadRequestError("expires_at must be a timezone-aware datetime (or unix seconds)")
         return expires_at.timestamp()
     if isinstance(expires_at, bool) or not isinstance(expires_at, int | float):
-        raise ValueError("expires_at must be unix seconds (a number) or a datetime")
+        raise BadRequestError("expires_at must be unix seconds (a number) or a datetime")
     value = float(expires_at)
     if not math.isfinite(value):
-        raise ValueError("expires_at must be finite")
+        raise BadRequestError("expires_at must be finite")
     return value
 
 
@@ -120,7 +123,9 @@ class MemRevocationCache:
         self, clock: Callable[[], float] | None = None, max_entries: int = 1_000_000
     ) -> None:
         if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
-            raise ValueError("max_entries must be a positive integer")
+            raise BadRequestError("max_entries must be a positive integer")
+        if clock is not None and not callable(clock):
+            raise BadRequestError("clock must be a function returning unix seconds (or None)")
         self._clock: Callable[[], float] = clock or time.time
         self._max = max_entries
         # jti -> expiry; reads take no lock (a dict lookup is atomic), writes do.
@@ -215,7 +220,7 @@ def _redis_error(action: str, exc: BaseException) -> RealmError:
 class _RedisKeys:
     def __init__(self, prefix: str, clock: Callable[[], float] | None) -> None:
         if not isinstance(prefix, str):
-            raise ValueError("prefix must be a string")
+            raise BadRequestError("prefix must be a string")
         self._prefix = prefix
         self._clock: Callable[[], float] = clock or time.time
 
@@ -391,7 +396,7 @@ def _is_transport_failure(exc: BaseException) -> bool:
 def _evict(cache: Any, jti: str) -> Any:
     evict = getattr(cache, "evict", None)
     if evict is None:
-        raise TypeError(f"{type(cache).__name__} has no evict()")
+        raise BadRequestError(f"{type(cache).__name__} has no evict(): it cannot forget entries")
     return evict(jti)
 
 
@@ -405,7 +410,7 @@ def cache_for_async_face(
 def cache_for_sync_face(cache: RevocationCache | AsyncRevocationCache) -> RevocationCache:
     """A Realm needs a sync cache: an async one would hand back coroutines nobody awaits."""
     if inspect.iscoroutinefunction(getattr(cache, "is_revoked", None)):
-        raise ValueError(
+        raise BadRequestError(
             f"{type(cache).__name__} is an async revocation cache; use it with AsyncRealm, "
             "or give Realm a sync one (MemRevocationCache, RedisRevocationCache)"
         )

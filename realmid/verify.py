@@ -52,7 +52,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from realmid.errors import ErrorCode, RealmError, TokenRevokedError
+from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError
 from realmid.jwks import (
     MAX_KID_CHARS,
     AsyncJwksCache,
@@ -170,15 +170,20 @@ def _all_str(items: list[Any]) -> bool:
 
 
 def _seconds(value: float | timedelta, name: str) -> float:
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
     if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"{name} must be a finite, non-negative duration")
+        raise BadRequestError(f"{name} must be a finite, non-negative duration")
     return seconds
 
 
 def _non_empty(value: object, name: str) -> str:
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty string")
+        raise BadRequestError(f"{name} must be a non-empty string")
     return value
 
 
@@ -247,9 +252,11 @@ class _VerifierCore:
         self._leeway = _seconds(leeway, "leeway")
         self._clock: Callable[[], float] = clock or time.time
         if isinstance(max_token_bytes, bool) or not isinstance(max_token_bytes, int):
-            raise ValueError("max_token_bytes must be an integer")
+            raise BadRequestError("max_token_bytes must be an integer")
         if max_token_bytes < 64:
-            raise ValueError("max_token_bytes must be at least 64")
+            raise BadRequestError("max_token_bytes must be at least 64")
+        if clock is not None and not callable(clock):
+            raise BadRequestError("clock must be a function returning unix seconds (or None)")
         self._max_bytes = max_token_bytes
         self._source = source
         self._revocation = revocation
@@ -316,7 +323,7 @@ class _VerifierCore:
     @staticmethod
     def _call_audience(audience: object) -> str:
         if not isinstance(audience, str) or not audience:
-            raise RealmError(ErrorCode.BAD_REQUEST, "audience must be a non-empty string")
+            raise BadRequestError("audience must be a non-empty string")
         return audience
 
     def _parse(self, token: object) -> _Parsed:
@@ -465,12 +472,14 @@ def _source(
     cls: str,
 ) -> KeySource:
     if (jwks is None) == (jwks_cache is None):
-        raise ValueError(f"{cls} needs exactly one of jwks= (a static set) or jwks_cache=")
+        raise BadRequestError(f"{cls} needs exactly one of jwks= (a static set) or jwks_cache=")
     if jwks is not None:
         return StaticJwks(jwks)
     if not isinstance(jwks_cache, allowed):
         names = " or ".join(t.__name__ for t in allowed)
-        raise TypeError(f"{cls} takes a {names} as jwks_cache, not {type(jwks_cache).__name__}")
+        raise BadRequestError(
+            f"{cls} takes a {names} as jwks_cache, not {type(jwks_cache).__name__}"
+        )
     assert jwks_cache is not None
     return jwks_cache
 
@@ -480,7 +489,7 @@ def _is_async_cache(revocation: object) -> bool:
         return False
     is_revoked = getattr(revocation, "is_revoked", None)
     if not callable(is_revoked):
-        raise TypeError("revocation must have is_revoked(jti) and revoke(jti, expires_at)")
+        raise BadRequestError("revocation must have is_revoked(jti) and revoke(jti, expires_at)")
     return inspect.iscoroutinefunction(is_revoked)
 
 
@@ -518,7 +527,7 @@ class Verifier(_VerifierCore):
     ) -> None:
         source = _source(jwks, jwks_cache, (JwksCache,), "Verifier")
         if _is_async_cache(revocation):
-            raise TypeError("Verifier needs a sync revocation cache; use AsyncVerifier")
+            raise BadRequestError("Verifier needs a sync revocation cache; use AsyncVerifier")
         super().__init__(
             issuer,
             audience,

@@ -9,6 +9,7 @@ from realmid_api.api.config import update_realm_config
 from realmid_api.models import ConfigPatch
 
 from realmid import _wire
+from realmid.errors import BadRequestError
 from realmid.models import RealmConfig
 
 if TYPE_CHECKING:
@@ -31,13 +32,13 @@ class AsyncConfig:
         ``otp_mfa_enabled``, ``mfa_session_ttl_seconds``, ``require_bff_login``,
         ``session_limit``, ``access_token_ttl``, ``platform_token_ttl``, and whatever a newer
         issuer adds) and answers ``bad_request`` for any other. An empty patch is a
-        ValueError, raised before any request::
+        :class:`~realmid.BadRequestError`, raised before any request::
 
             config = realm.config.update(otp_login_enabled=True, session_limit=5)
         """
         merged = {**_wire.json_object("patch", patch or {}), **settings}
         if not merged:
-            raise ValueError("the config patch is empty")
+            raise BadRequestError("the config patch is empty: pass at least one setting")
         return await self._realm._call(
             update_realm_config.asyncio_detailed,
             RealmConfig,

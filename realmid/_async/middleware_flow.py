@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.middleware.claims import claims_from
 from realmid.middleware.core import (
     MFARequirement,
@@ -95,12 +95,19 @@ class AsyncMiddlewareFlow:
                 return await self._refresh(view, fields)
             return await self._logout(view, fields)
         except RealmError as err:
+            if isinstance(err, BadRequestError) and not err.http_status:
+                # The facade refused a field before any I/O: its message names SDK
+                # parameters, not the browser's fields, so the client gets a generic 400.
+                return self._invalid_field()
             return self.core.error_reply(err)
         except ValueError:
-            # The facade's own input checks (a field it refuses before any I/O).
-            return self.core.error_reply(
-                RealmError(ErrorCode.BAD_REQUEST, "a request field has an invalid value", 400)
-            )
+            # Any other local input check that is still a bare ValueError.
+            return self._invalid_field()
+
+    def _invalid_field(self) -> Reply:
+        return self.core.error_reply(
+            RealmError(ErrorCode.BAD_REQUEST, "a request field has an invalid value", 400)
+        )
 
     async def _login(self, view: RequestView, fields: dict[str, str]) -> Reply:
         # A 412 mfa_required (challenge token + methods) passes through as the envelope.

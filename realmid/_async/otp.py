@@ -24,7 +24,7 @@ class AsyncOtp:
 
     Every call acts as a tenant-scoped user, named with exactly one of ``user_id=`` (BFF:
     platform token + ``X-On-Behalf-Of-User``) or ``user_bearer=`` (the user's access
-    token); both or neither is a ValueError before any I/O.
+    token); both or neither is a :class:`~realmid.BadRequestError` before any I/O.
 
     ``purpose`` must match ``^[a-z][a-z0-9_]{0,63}$`` and ``subject_ref`` must be 1-256
     characters without control characters. Both are checked here before any request and

@@ -6,10 +6,24 @@ from collections.abc import AsyncIterator
 from typing import Generic, TypeVar
 
 from realmid._concurrency import AsyncPageFetch
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.models import Page
 
 T = TypeVar("T")
+
+
+def page_limit(limit: int | None) -> int | None:
+    """``limit`` when it is a usable page size (a positive int) or None (server default).
+
+    Anything else is a :class:`~realmid.BadRequestError`, raised before any request: a
+    zero or negative page size, or one that is not an integer (``True`` included), can
+    only be a bug in the caller.
+    """
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise BadRequestError(f"limit must be a positive integer page size, got {limit!r}")
+    return limit
 
 
 class AsyncPaginated(Generic[T]):
@@ -21,18 +35,18 @@ class AsyncPaginated(Generic[T]):
             ...
         first = realm.tenants.list().page(limit=20)
         second = realm.tenants.list().page(cursor=first.next_cursor, limit=20)
+
+    A ``limit`` that is not a positive integer is a :class:`~realmid.BadRequestError`,
+    raised when the paginator is built or the page asked for, before any request.
     """
 
     def __init__(self, fetch: AsyncPageFetch[T], *, limit: int | None = None) -> None:
-        if limit is not None and limit < 1:
-            raise ValueError("limit must be a positive page size")
         self._fetch = fetch
-        self._limit = limit
+        self._limit = page_limit(limit)
 
     async def page(self, cursor: str | None = None, limit: int | None = None) -> Page[T]:
         """Fetch one page: the first when ``cursor`` is None, else the one ``cursor`` names."""
-        if limit is not None and limit < 1:
-            raise ValueError("limit must be a positive page size")
+        limit = page_limit(limit)
         return await self._fetch(cursor, limit if limit is not None else self._limit)
 
     async def pages(self) -> AsyncIterator[Page[T]]:

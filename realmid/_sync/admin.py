@@ -12,6 +12,8 @@ from realmid_api.api.admin import admin_search, admin_stats, list_admin_events, 
 from realmid_api.types import UNSET, Unset
 
 from realmid import _wire
+from realmid._sync.pagination import page_limit
+from realmid.errors import BadRequestError
 from realmid.models import (
     AdminEventsResponse,
     AdminPlatformsResponse,
@@ -27,31 +29,59 @@ Moment = int | datetime
 
 
 def _seconds(name: str, value: Moment | None) -> int | Unset:
+    """A time filter as unix seconds, or UNSET (param left out) for None and for 0.
+
+    0 is the reference's zero value ("unix seconds; 0 → omit"): sending ``since=0`` would
+    not mean "no lower bound" to every issuer, and the Go SDK never sends it.
+    """
     if value is None:
         return UNSET
     if isinstance(value, datetime):
         if value.tzinfo is None:
             # A naive datetime has no defined instant; guessing the zone is a silent bug.
-            raise ValueError(f"{name} must be timezone-aware (or unix seconds)")
-        return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be non-negative unix seconds or an aware datetime")
+            raise BadRequestError(f"{name} must be timezone-aware (or unix seconds)")
+        seconds = int(value.timestamp())
+    elif isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequestError(f"{name} must be unix seconds (an int) or an aware datetime")
+    else:
+        seconds = value
+    if seconds < 0:
+        raise BadRequestError(f"{name} must not be before 1970 (unix seconds >= 0)")
+    return UNSET if seconds == 0 else seconds
+
+
+def _text(name: str, value: str | None) -> str | Unset:
+    """A string filter, or UNSET for None and for "" (the reference's zero value → omit)."""
+    if value is None or value == "":
+        return UNSET
+    if not isinstance(value, str):
+        raise BadRequestError(f"{name} must be a string")
     return value
 
 
-def _strings(value: Sequence[str] | str | None) -> list[str] | Unset:
+def _strings(name: str, value: Sequence[str] | str | None) -> list[str] | Unset:
+    """A repeated filter (``kind=a&kind=b``); None or an empty sequence leaves it out."""
     if value is None:
         return UNSET
     # A bare string is one value, not a sequence of characters.
-    return [value] if isinstance(value, str) else [*value]
+    items = [value] if isinstance(value, str) else [*value]
+    if not all(isinstance(item, str) for item in items):
+        raise BadRequestError(f"{name} must be a string or a sequence of strings")
+    kept = [item for item in items if item]
+    return kept if kept else UNSET
+
+
+def _flag(name: str, value: bool | None) -> bool | Unset:
+    if value is None:
+        return UNSET
+    if not isinstance(value, bool):
+        raise BadRequestError(f"{name} must be True, False or None")
+    return value
 
 
 def _limit(limit: int | None) -> int | Unset:
-    if limit is None:
-        return UNSET
-    if limit < 1:
-        raise ValueError("limit must be a positive page size")
-    return limit
+    checked = page_limit(limit)
+    return UNSET if checked is None else checked
 
 
 class SyncAdmin:
@@ -79,7 +109,10 @@ class SyncAdmin:
         """One page of the audit log, newest first (``GET /admin/events``).
 
         Filters combine; ``kind`` takes one kind or several; ``since``/``until`` take unix
-        seconds or aware datetimes::
+        seconds or aware datetimes. As in the reference, a zero value leaves its filter
+        out: ``since=0``, ``until=0``, ``""`` or an empty ``kind`` mean "no such filter".
+        A bad argument (a naive datetime, a negative time, ``limit`` < 1) is a
+        :class:`~realmid.BadRequestError`, raised before any request::
 
             page = realm.admin.list_events(platform_id=realm.realm_id,
                                            kind=["session.created"], limit=50)
@@ -87,13 +120,13 @@ class SyncAdmin:
         return self._realm._call(
             list_admin_events.sync_detailed,
             AdminEventsResponse,
-            platform_id=_wire.or_unset(platform_id),
-            tenant_id=_wire.or_unset(tenant_id),
-            actor_id=_wire.or_unset(actor_id),
-            kind=_strings(kind),
+            platform_id=_text("platform_id", platform_id),
+            tenant_id=_text("tenant_id", tenant_id),
+            actor_id=_text("actor_id", actor_id),
+            kind=_strings("kind", kind),
             since=_seconds("since", since),
             until=_seconds("until", until),
-            cursor=_wire.or_unset(cursor),
+            cursor=_text("cursor", cursor),
             limit=_limit(limit),
         )
 
@@ -116,33 +149,40 @@ class SyncAdmin:
     ) -> AdminPlatformsResponse:
         """One page of platforms (realms), filtered and sorted (``GET /admin/platforms``).
 
-        ``sort`` is a field name, ``-`` prefixed for descending (e.g. ``-created_at``)::
+        ``sort`` is a field name, ``-`` prefixed for descending (e.g. ``-created_at``).
+        Zero values leave their filter out, as in the reference (``created_after=0``,
+        ``""``, an empty ``status``); a bad argument is a :class:`~realmid.BadRequestError`
+        before any request::
 
             page = realm.admin.list_platforms(q="acme", status="active", sort="display_name")
         """
         return self._realm._call(
             list_admin_platforms.sync_detailed,
             AdminPlatformsResponse,
-            q=_wire.or_unset(q),
-            status=_strings(status),
-            signup_mode=_strings(signup_mode),
-            domain=_wire.or_unset(domain),
-            owner_user_id=_wire.or_unset(owner_user_id),
-            has_custom_domain=_wire.or_unset(has_custom_domain),
+            q=_text("q", q),
+            status=_strings("status", status),
+            signup_mode=_strings("signup_mode", signup_mode),
+            domain=_text("domain", domain),
+            owner_user_id=_text("owner_user_id", owner_user_id),
+            has_custom_domain=_flag("has_custom_domain", has_custom_domain),
             created_after=_seconds("created_after", created_after),
             created_before=_seconds("created_before", created_before),
             last_activity_after=_seconds("last_activity_after", last_activity_after),
             last_activity_before=_seconds("last_activity_before", last_activity_before),
-            sort=_wire.or_unset(sort),
-            cursor=_wire.or_unset(cursor),
+            sort=_text("sort", sort),
+            cursor=_text("cursor", cursor),
             limit=_limit(limit),
         )
 
     def search(self, q: str, limit: int | None = None) -> AdminSearchResponse:
         """Platforms, tenants and users matching ``q`` (``GET /admin/search``).
 
-        ``limit`` None (or, as in the reference, ≤ 0) leaves it to the server (20).
+        ``limit`` None (or, as in the reference, ≤ 0) leaves it to the server (20). An
+        empty ``q`` or a ``limit`` that is not an integer is a
+        :class:`~realmid.BadRequestError`, raised before any request.
         """
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise BadRequestError(f"limit must be an integer, got {limit!r}")
         return self._realm._call(
             admin_search.sync_detailed,
             AdminSearchResponse,

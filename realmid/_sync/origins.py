@@ -15,7 +15,7 @@ from realmid_api.models import OriginBindRequest, OriginHostnameRequest, OriginP
 from realmid import _wire
 from realmid._concurrency import SyncLock
 from realmid._sync.pagination import Paginated
-from realmid.errors import ErrorCode, RealmError, is_code
+from realmid.errors import BadRequestError, ErrorCode, RealmError, is_code
 from realmid.models import DomainVerifyResult, Origin, OriginClaim
 from realmid.origins import normalize_origin
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 DEFAULT_TTL = 60.0
-DEFAULT_MISS_REFRESH_INTERVAL = 5.0
+DEFAULT_MISS_REFRESH_INTERVAL = 1.0
 # The contract's largest page: an allowlist refresh costs as few requests as possible.
 _REFRESH_PAGE_SIZE = 500
 
@@ -35,27 +35,35 @@ class _Allowlist:
 
 
 def _duration(name: str, value: float) -> float:
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise BadRequestError(f"{name} must be a number of seconds") from None
     if not seconds >= 0:  # also refuses NaN
-        raise ValueError(f"{name} must be a non-negative number of seconds")
+        raise BadRequestError(f"{name} must be a non-negative number of seconds")
     return seconds
 
 
 class SyncOrigins:
     """The realm's origin allowlist: read it, check an inbound origin, and grow it.
 
-    :meth:`validate` answers from a per-realm cache of the allowlist:
+    :meth:`validate` answers from a per-realm cache of the allowlist (the reference: "the
+    cached allowlist is refreshed on cache miss + TTL expiry"):
 
-    - the cache is kept ``ttl`` seconds (default 60) after each fetch;
-    - an origin missing from a fresh cache triggers a refresh too, so a hostname bound
-      elsewhere is accepted without waiting out the TTL; but a miss refreshes only a cache
-      older than ``miss_refresh_interval`` seconds (default 5), so a flood of made-up
-      origins cannot turn into a flood of list calls against the issuer;
-    - at most one refresh is in flight: concurrent callers wait for it and share it;
-    - :meth:`invalidate` drops the cache (no I/O).
+    - the cache is kept ``ttl`` seconds (default 60) after each fetch, then refreshed;
+    - an origin missing from the cache refreshes it at once, so a hostname bound elsewhere
+      a moment ago is accepted without waiting out the TTL;
+    - but a flood of made-up origins cannot become a flood of list calls: after a refresh
+      that did not find the origin asked about, further misses of that realm answer from
+      the cache (False) for ``miss_refresh_interval`` seconds (default 1);
+    - at most one refresh is in flight: concurrent callers (hits after the TTL or misses)
+      wait for it and share its answer;
+    - :meth:`bind` on this handle and :meth:`invalidate` drop the cache (no I/O), so the
+      next check sees the new allowlist.
 
     ``ttl``, ``miss_refresh_interval`` and ``clock`` (a monotonic seconds function, for
-    tests) may be set on the resource: ``realm.origins.ttl = 300``.
+    tests) may be set on the resource: ``realm.origins.ttl = 300``. A negative or
+    non-numeric duration is a :class:`~realmid.BadRequestError`.
     """
 
     def __init__(
@@ -71,6 +79,12 @@ class SyncOrigins:
         self._miss_refresh_interval = _duration("miss_refresh_interval", miss_refresh_interval)
         self.clock = clock
         self._cache: dict[str, _Allowlist] = {}
+        # Realm id -> when (on ``clock``) a refresh last failed to find the origin it was
+        # asked about: the start of that realm's miss throttle.
+        self._last_miss: dict[str, float] = {}
+        # +1 per invalidation: a fetch that started before one must not store its (older)
+        # answer over the invalidation, or a bind through this handle could go unseen.
+        self._generation = 0
         self._refresh_lock = SyncLock()
         self.refreshes = 0  # allowlist fetches so far, for observability and tests
 
@@ -85,7 +99,7 @@ class SyncOrigins:
 
     @property
     def miss_refresh_interval(self) -> float:
-        """Minimum age of the cache before a miss may refresh it."""
+        """Seconds after a refresh that missed during which further misses do not refresh."""
         return self._miss_refresh_interval
 
     @miss_refresh_interval.setter
@@ -128,32 +142,64 @@ class SyncOrigins:
             return False
         key = self._realm_id(realm_id)
         seen = self._cache.get(key)
-        if seen is not None:
-            age = self.clock() - seen.fetched_at
-            if age < self._ttl:
-                if host in seen.hosts:
-                    return True
-                if age < self._miss_refresh_interval:
-                    return False
-        return host in (self._refresh(key, seen)).hosts
+        miss = False
+        if seen is not None and self.clock() - seen.fetched_at < self._ttl:
+            if host in seen.hosts:
+                return True
+            if self._miss_throttled(key):
+                return False
+            miss = True
+        allowlist = self._refresh(key, seen, miss=miss)
+        if host in allowlist.hosts:
+            return True
+        if allowlist is not seen:
+            # A freshly fetched list says no: that starts the throttle, whatever caused the
+            # refresh (a miss, the TTL, a cold cache), so the next unknown origin costs no
+            # call. (The same old list, handed back under the throttle, does not extend it.)
+            self._last_miss[key] = self.clock()
+        return False
 
     def invalidate(self, realm_id: str = "") -> None:
         """Drop the cached allowlist of ``realm_id``, or of every realm for ``""``. No I/O."""
+        self._generation += 1
         if realm_id:
             self._cache.pop(realm_id, None)
+            self._last_miss.pop(realm_id, None)
         else:
             self._cache.clear()
+            self._last_miss.clear()
 
-    def _refresh(self, key: str, seen: _Allowlist | None) -> _Allowlist:
+    def _miss_throttled(self, key: str) -> bool:
+        last = self._last_miss.get(key)
+        return last is not None and self.clock() - last < self._miss_refresh_interval
+
+    def _refresh(self, key: str, seen: _Allowlist | None, *, miss: bool) -> _Allowlist:
+        """A fresh allowlist of ``key``: fetched here, or the one a concurrent caller fetched.
+
+        ``seen`` is the entry the caller found too old or lacking: if the cache holds
+        another one once the lock is ours, someone refreshed while we waited, theirs is as
+        fresh as ours would be, and one fetch for the whole crowd is the point of the lock.
+        ``miss``: the caller found ``seen`` fresh but without its origin; such a refresh
+        yields to the throttle, and its failure starts it (an issuer that is down is not
+        asked again for every unknown origin).
+        """
         with self._refresh_lock:
             current = self._cache.get(key)
             if current is not None and current is not seen:
-                # Someone refreshed while we waited for the lock: theirs is as fresh as ours
-                # would be, and one fetch for the whole crowd is the point of the lock.
                 return current
-            hosts = self._fetch(key)
+            if miss and current is not None and self._miss_throttled(key):
+                # A miss-driven refresh failed while we waited: answer from the cache.
+                return current
+            generation = self._generation
+            try:
+                hosts = self._fetch(key)
+            except Exception:
+                if miss:
+                    self._last_miss[key] = self.clock()
+                raise
             fresh = _Allowlist(hosts=hosts, fetched_at=self.clock())
-            self._cache[key] = fresh
+            if self._generation == generation:
+                self._cache[key] = fresh
             return fresh
 
     def _fetch(self, key: str) -> frozenset[str]:

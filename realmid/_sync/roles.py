@@ -12,6 +12,8 @@ from realmid_api.models import RoleCreate, RolePatch, RoleRename
 from realmid_api.types import UNSET
 
 from realmid import _wire
+from realmid._sync.pagination import page_limit
+from realmid.errors import BadRequestError
 from realmid.models import RoleDeleteResult, RoleListPage, RoleObject
 
 if TYPE_CHECKING:
@@ -63,9 +65,11 @@ class SyncRoles:
 
             page = realm.roles.list(limit=20)
             more = realm.roles.list(cursor=page.next_cursor) if page.next_cursor else None
+
+        A ``limit`` that is not a positive integer is a :class:`~realmid.BadRequestError`,
+        raised before any request.
         """
-        if limit is not None and limit < 1:
-            raise ValueError("limit must be a positive page size")
+        limit = page_limit(limit)
         return self._realm._call(
             list_roles.sync_detailed,
             RoleListPage,
@@ -85,10 +89,10 @@ class SyncRoles:
 
         ``role_id`` is the role's id or name. ``owner``/``member`` raise
         :class:`~realmid.SystemRoleImmutableError`. A patch with nothing in it is a
-        ValueError before any request.
+        :class:`~realmid.BadRequestError` before any request.
         """
         if display_name is None and permissions is None:
-            raise ValueError("nothing to update: pass display_name= and/or permissions=")
+            raise BadRequestError("nothing to update: pass display_name= and/or permissions=")
         body = RolePatch(
             display_name=UNSET if display_name is None else display_name,
             permissions=UNSET if permissions is None else [*permissions],

@@ -46,6 +46,7 @@ from realmid_api.models import MFAEnrollResult as WireMFAEnrollResult
 
 from realmid import _wire
 from realmid._sync.pagination import Paginated
+from realmid.errors import BadRequestError
 from realmid.models import (
     ROLE_OWNER,
     DomainVerifyResult,
@@ -117,10 +118,11 @@ class SyncTenants:
     def update(self, tenant_id: str, *, display_name: str | None = None) -> Tenant:
         """Patch a tenant's mutable fields (today: ``display_name``).
 
-        A patch that changes nothing is a ValueError, raised before any request.
+        A patch that changes nothing is a :class:`~realmid.BadRequestError`, raised before
+        any request.
         """
         if display_name is None:
-            raise ValueError("nothing to update: pass display_name=")
+            raise BadRequestError("nothing to update: pass display_name=")
         return self._realm._call(
             update_tenant.sync_detailed,
             Tenant,
@@ -168,14 +170,15 @@ class SyncTenants:
     def update_user_role(self, tenant_id: str, user_id: str, role: str) -> UpdateUserRoleResult:
         """Set a member's role to a role of the realm's catalog (see ``realm.roles``).
 
-        ``role="owner"`` is refused here with a ValueError, before any request: ownership
-        changes hands only through :meth:`transfer_owner`, which demotes the previous owner
-        in the same step. Demoting the tenant's last owner raises
-        :class:`~realmid.LastOwnerError` (``last_owner``); a role missing from the catalog
-        raises :class:`~realmid.RoleNotFoundError`.
+        ``role="owner"`` is refused here with a :class:`~realmid.BadRequestError` (a
+        RealmError and a ValueError), before any request: ownership changes hands only
+        through :meth:`transfer_owner`, which demotes the previous owner in the same step.
+        Demoting the tenant's last owner raises :class:`~realmid.LastOwnerError`
+        (``last_owner``); a role missing from the catalog raises
+        :class:`~realmid.RoleNotFoundError`.
         """
         if role == ROLE_OWNER:
-            raise ValueError(
+            raise BadRequestError(
                 "role 'owner' cannot be granted with update_user_role; "
                 "use realm.tenants.transfer_owner(tenant_id, user_id)"
             )
@@ -299,13 +302,13 @@ class SyncUsers:
         """Activate, suspend or deactivate a user (deactivation also ends their sessions).
 
         ``status`` is one of :class:`~realmid.models.UserStatus`; anything else is a
-        ValueError before any request.
+        :class:`~realmid.BadRequestError` before any request.
         """
         try:
             wanted = UserStatus(status)
         except ValueError:
             choices = ", ".join(s.value for s in UserStatus)
-            raise ValueError(f"status must be one of {choices}, got {status!r}") from None
+            raise BadRequestError(f"status must be one of {choices}, got {status!r}") from None
         return self._realm._call(
             update_user_status.sync_detailed,
             User,

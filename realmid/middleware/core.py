@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.middleware.options import (
     FRESH_WINDOW,
     MFAGateReason,
@@ -241,7 +241,7 @@ class MiddlewareCore:
         self, options: MiddlewareOptions | None = None, clock: Callable[[], float] | None = None
     ) -> None:
         if options is not None and not isinstance(options, MiddlewareOptions):
-            raise TypeError("options must be a realmid.middleware.MiddlewareOptions")
+            raise BadRequestError("options must be a realmid.middleware.MiddlewareOptions")
         self.options = options = options or MiddlewareOptions()
         self.clock: Callable[[], float] = clock or time.time
         self._routes: dict[str, Route] = {
@@ -308,7 +308,7 @@ class MiddlewareCore:
         if mfa is True:
             return self.default_requirement
         if not isinstance(mfa, MFARule):
-            raise TypeError("mfa must be an MFARule, True, or None")
+            raise BadRequestError("mfa must be an MFARule, True, or None")
         age = mfa.max_age.total_seconds() if mfa.max_age else self.default_requirement.max_age
         return MFARequirement(age, mfa.require_fresh)
 

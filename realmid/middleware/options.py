@@ -1,7 +1,8 @@
 """The middleware's configuration (SPEC §10): :class:`MiddlewareOptions` and :class:`MFARule`.
 
-Both are frozen and checked when constructed: a bad value is a ``ValueError`` (or a
-``TypeError`` for a wrong type) at startup, never a surprise on the first request.
+Both are frozen and checked when constructed: a bad value (or a value of the wrong type)
+is a :class:`~realmid.BadRequestError` (a RealmError and a ValueError) at startup, never a
+surprise on the first request.
 
 Path patterns ("globs") are matched against the request path, whole:
 
@@ -24,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from realmid.errors import BadRequestError
 from realmid.middleware.paths import compile_globs
 
 __all__ = [
@@ -67,9 +69,9 @@ class MFAGateReason(StrEnum):
 
 def check_glob(value: object, name: str = "path") -> str:
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+        raise BadRequestError(f"{name} must be a string, not {type(value).__name__}")
     if not _PATH.fullmatch(value):
-        raise ValueError(
+        raise BadRequestError(
             f"{name} must start with '/' and hold printable ASCII without spaces, ';' or ','"
             f" (got {value!r})"
         )
@@ -87,10 +89,16 @@ def seconds_of(value: object, name: str) -> float:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
     else:
-        raise TypeError(f"{name} must be a timedelta or a number of seconds")
+        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
     if not math.isfinite(seconds):
-        raise ValueError(f"{name} must be finite")
+        raise BadRequestError(f"{name} must be finite")
     return seconds
+
+
+def _boolean(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # Exactly a bool: "yes" or 1 would be truthy, and a typo must not flip a security flag.
+    if not isinstance(value, bool):
+        raise BadRequestError(f"{attribute.name} must be True or False, not {type(value).__name__}")
 
 
 def _rule_max_age(value: object) -> timedelta | None:
@@ -122,16 +130,14 @@ class MFARule:
 
     path: str = attrs.field(validator=lambda _, __, value: check_glob(value))
     max_age: timedelta | None = attrs.field(default=None, converter=_rule_max_age, kw_only=True)
-    require_fresh: bool = attrs.field(
-        default=False, validator=attrs.validators.instance_of(bool), kw_only=True
-    )
+    require_fresh: bool = attrs.field(default=False, validator=_boolean, kw_only=True)
 
 
 def _rules(value: object) -> tuple[MFARule, ...]:
     if isinstance(value, str | MFARule):
         value = (value,)
     if not isinstance(value, Iterable):
-        raise TypeError("mfa_protected_paths must be a sequence of paths or MFARule")
+        raise BadRequestError("mfa_protected_paths must be a sequence of paths or MFARule")
     rules = []
     for item in value:
         if isinstance(item, str):
@@ -139,7 +145,7 @@ def _rules(value: object) -> tuple[MFARule, ...]:
         elif isinstance(item, MFARule):
             rules.append(item)
         else:
-            raise TypeError(
+            raise BadRequestError(
                 f"mfa_protected_paths entries are paths or MFARule, not {type(item).__name__}"
             )
     return tuple(rules)
@@ -147,9 +153,9 @@ def _rules(value: object) -> tuple[MFARule, ...]:
 
 def _globs(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
-        raise TypeError("exempt_paths must be a sequence of globs, not one string")
+        raise BadRequestError("exempt_paths must be a sequence of globs, not one string")
     if not isinstance(value, Iterable):
-        raise TypeError("exempt_paths must be a sequence of globs")
+        raise BadRequestError("exempt_paths must be a sequence of globs")
     return tuple(check_glob(item, "exempt_paths entry") for item in value)
 
 
@@ -158,14 +164,14 @@ def _route(value: object) -> str | None:
         return None  # "" or None disables the route (the reference: empty string)
     path = check_glob(value, "route path")
     if is_glob(path):
-        raise ValueError(f"a handled route is one exact path, not a glob (got {path!r})")
+        raise BadRequestError(f"a handled route is one exact path, not a glob (got {path!r})")
     return path
 
 
 def _mfa_default_max_age(value: object) -> timedelta:
     seconds = seconds_of(value, "mfa_default_max_age")
     if seconds <= 0:
-        raise ValueError("mfa_default_max_age must be positive")
+        raise BadRequestError("mfa_default_max_age must be positive")
     return timedelta(seconds=seconds)
 
 
@@ -174,13 +180,13 @@ def _cookie_max_age(value: object) -> timedelta | None:
         return None  # a session cookie: gone when the browser closes
     seconds = seconds_of(value, "cookie_max_age")
     if seconds <= 0:
-        raise ValueError("cookie_max_age must be positive (or None for a session cookie)")
+        raise BadRequestError("cookie_max_age must be positive (or None for a session cookie)")
     return timedelta(seconds=seconds)
 
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value.lower() not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
+        raise BadRequestError(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
     return value.lower()
 
 
@@ -194,25 +200,27 @@ def _samesite(value: object) -> str:
 
 def _cookie_name(_: Any, __: Any, value: Any) -> None:
     if not isinstance(value, str) or not _COOKIE_NAME.fullmatch(value):
-        raise ValueError(f"cookie_name must be a cookie token (got {value!r})")
+        raise BadRequestError(f"cookie_name must be a cookie token (got {value!r})")
     if value.startswith("__Host-"):
         # __Host- cookies must have Path=/; the refresh cookie is scoped to its routes.
-        raise ValueError("cookie_name cannot use the __Host- prefix (the cookie's Path is scoped)")
+        raise BadRequestError(
+            "cookie_name cannot use the __Host- prefix (the cookie's Path is scoped)"
+        )
 
 
 def _cookie_domain(_: Any, __: Any, value: Any) -> None:
     if value is not None and (not isinstance(value, str) or not _COOKIE_DOMAIN.fullmatch(value)):
-        raise ValueError(f"cookie_domain must be a host name (got {value!r})")
+        raise BadRequestError(f"cookie_domain must be a host name (got {value!r})")
 
 
 def _max_body(_: Any, __: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 1 << 20:
-        raise ValueError("max_body_bytes must be an integer in 1..1048576")
+        raise BadRequestError("max_body_bytes must be an integer in 1..1048576")
 
 
 def _hook(_: Any, __: Any, value: Any) -> None:
     if value is not None and not callable(value):
-        raise TypeError("on_auth_failure must be callable (or None)")
+        raise BadRequestError("on_auth_failure must be callable (or None)")
 
 
 @attrs.frozen(kw_only=True)
@@ -254,7 +262,7 @@ class MiddlewareOptions:
     token_delivery: str = attrs.field(default="cookie", converter=_token_delivery)
     cookie_name: str = attrs.field(default="realmid_refresh", validator=_cookie_name)
     cookie_domain: str | None = attrs.field(default=None, validator=_cookie_domain)
-    cookie_secure: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
+    cookie_secure: bool = attrs.field(default=True, validator=_boolean)
     cookie_samesite: str = attrs.field(default="lax", converter=_samesite)
     cookie_max_age: timedelta | None = attrs.field(
         default=DEFAULT_COOKIE_MAX_AGE, converter=_cookie_max_age
@@ -267,15 +275,17 @@ class MiddlewareOptions:
     def __attrs_post_init__(self) -> None:
         routes = [p for p in self.routes().values() if p is not None]
         if len(set(routes)) != len(routes):
-            raise ValueError("login, logout, refresh and MFA-verify paths must differ")
+            raise BadRequestError("login, logout, refresh and MFA-verify paths must differ")
         if self.cookie_samesite == "none" and not self.cookie_secure:
-            raise ValueError("cookie_samesite='none' needs cookie_secure=True (browsers insist)")
+            raise BadRequestError(
+                "cookie_samesite='none' needs cookie_secure=True (browsers insist)"
+            )
         if self.cookie_name.startswith("__Secure-") and not self.cookie_secure:
-            raise ValueError("a __Secure- cookie_name needs cookie_secure=True")
+            raise BadRequestError("a __Secure- cookie_name needs cookie_secure=True")
         if self.token_delivery == "cookie":  # noqa: S105 (a mode, not a secret)
             setters = self.login_path or self.mfa_verify_path
             if setters and not (self.refresh_path or self.logout_path):
-                raise ValueError(
+                raise BadRequestError(
                     "token_delivery='cookie' needs refresh_path or logout_path: the refresh"
                     " cookie is scoped to them, and nothing else could read it"
                 )
@@ -283,7 +293,7 @@ class MiddlewareOptions:
         exempt = compile_globs(self.exempt_paths)
         for rule in self.mfa_protected_paths:
             if not is_glob(rule.path) and exempt(rule.path):
-                raise ValueError(f"MFA-protected path {rule.path!r} is also exempt")
+                raise BadRequestError(f"MFA-protected path {rule.path!r} is also exempt")
 
     def routes(self) -> dict[str, str | None]:
         """The handled routes by name: ``login``, ``logout``, ``refresh``, ``mfa_verify``."""

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 
 import realmid
+from realmid._config import RetryPolicy
+from realmid.errors import BadRequestError, ErrorCode
 
 BAD = [
     ({"realm_id": "", "api_key": "rk"}, "realm_id is required"),
@@ -22,16 +24,62 @@ BAD = [
     ({"realm_id": "r1", "api_key": "rk", "origin": "app.example"}, "origin must"),
     ({"realm_id": "r1", "api_key": "rk", "leeway": -1}, "leeway"),
     ({"realm_id": "r1", "api_key": "rk", "timeout": 0}, "timeout"),
+    ({"realm_id": "r1", "api_key": "rk", "leeway": "30s"}, "leeway"),
+    ({"realm_id": "r1", "api_key": "rk", "timeout": None}, "timeout"),
+    ({"realm_id": "r1", "api_key": "rk", "token_refresh_buffer": -5}, "token_refresh_buffer"),
+    ({"realm_id": "r1", "api_key": "rk", "clock": 1700000000}, "clock"),
+    ({"realm_id": "r1", "api_key": "rk", "retry": {"max_retries": 1}}, "RetryPolicy"),
+    ({"realm_id": 7, "api_key": "rk"}, "realm_id is required"),
+    ({"realm_id": "r1", "api_key": None}, "api_key is required"),
+    ({"realm_id": "r1", "api_key": "rk", "base_url": ""}, "base_url must be a non-empty"),
 ]
 
 
 @pytest.mark.parametrize("cls", ["Realm", "AsyncRealm"])
 @pytest.mark.parametrize(("kwargs", "message"), BAD)
-def test_bad_config_is_a_clear_value_error(
+def test_bad_config_is_a_clear_bad_request(
     cls: str, kwargs: dict[str, object], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(BadRequestError, match=message) as caught:
         getattr(realmid, cls)(**kwargs)
+    # One shape for every input error: a RealmError (bad_request) that is also a ValueError.
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, realmid.RealmError)
+    assert caught.value.code is ErrorCode.BAD_REQUEST
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_retries": -1},
+        {"max_retries": 1.5},
+        {"max_retries": True},
+        {"backoff_factor": "fast"},
+        {"max_backoff": 0},
+        {"total_timeout": float("nan")},
+    ],
+)
+def test_bad_retry_policy_is_a_bad_request(kwargs: dict[str, object]) -> None:
+    with pytest.raises(BadRequestError, match=next(iter(kwargs))):
+        RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "secret"),
+    [
+        ({"api_key": "rk_live_s3cret value"}, "s3cret"),
+        ({"api_key": "rk_live_s3cret\n"}, "s3cret"),
+        ({"api_key": "rk", "base_url": "http://admin:hunter2@auth.example"}, "hunter2"),
+        ({"api_key": "rk", "base_url": "ftp://admin:hunter2@auth.example"}, "hunter2"),
+        ({"api_key": "rk", "base_url": "https://auth.example/?token=t0ken"}, "t0ken"),
+        ({"api_key": "rk", "base_url": "http://auth.example/#t0ken"}, "t0ken"),
+    ],
+)
+def test_config_errors_never_quote_a_secret(kwargs: dict[str, object], secret: str) -> None:
+    with pytest.raises(BadRequestError) as caught:
+        realmid.Realm(realm_id="r1", **kwargs)  # type: ignore[arg-type]
+    assert secret not in str(caught.value)
+    assert secret not in repr(caught.value)
 
 
 def test_construction_makes_no_network_call(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 import realmid
 from realmid.errors import (
+    BadRequestError,
     ErrorCode,
     RoleExistsError,
     RoleInUseError,
@@ -45,9 +46,9 @@ async def test_domain_claim_then_verify(face: str, emulator: RealmEmulator) -> N
         invalid = await error_of(lambda: realm.domains.claim("not a hostname"))
         assert invalid.code is ErrorCode.BAD_REQUEST
         before = len(sent.sent)
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.domains.claim("https://"))
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.domains.verify(""))
         assert len(sent.sent) == before
 
@@ -82,7 +83,7 @@ async def test_api_key_create_list_revoke(face: str, emulator: RealmEmulator) ->
         assert twice.code is ErrorCode.CONFLICT
         unknown = await error_of(lambda: realm.api_keys.revoke("key_missing"))
         assert unknown.code is ErrorCode.NOT_FOUND
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.api_keys.create(""))
 
 
@@ -104,9 +105,9 @@ async def test_config_update(face: str, emulator: RealmEmulator) -> None:
         wrong_type = await error_of(lambda: realm.config.update(otp_mfa_enabled="yes"))
         assert wrong_type.code is ErrorCode.BAD_REQUEST
         before = len(sent.sent)
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.config.update())
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.config.update({}))
         assert len(sent.sent) == before
 
@@ -141,9 +142,9 @@ async def test_role_catalog(face: str, emulator: RealmEmulator) -> None:
         assert deleted.status == "deleted"
 
         before = len(sent.sent)
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.roles.update(role.id))
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.roles.list(limit=0))
         assert len(sent.sent) == before
 
@@ -247,11 +248,11 @@ async def test_admin_views(face: str, emulator: RealmEmulator) -> None:
         assert stats.events_24h >= 2
 
         before = len(sent.sent)
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.admin.list_events(since=datetime(2024, 1, 1)))  # naive
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.admin.list_events(limit=0))
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.admin.search(""))
         assert len(sent.sent) == before
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
 
 import realmid
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.models import Origin, OriginClaim
 from realmid.origins import normalize_origin
 from realmid.testing import RealmEmulator
@@ -47,10 +48,15 @@ def test_normalize_origin(raw: str, host: str) -> None:
     assert normalize_origin(raw) == host
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "https://", "file:///etc/passwd", "https://:443/", "."])
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "https://", "file:///etc/passwd", "https://:443/", ".", "https://u:pw@/"]
+)
 def test_normalize_origin_rejects_what_has_no_hostname(raw: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(BadRequestError) as caught:
         normalize_origin(raw)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.code is ErrorCode.BAD_REQUEST
+    assert "pw" not in caught.value.message  # user info is never echoed
 
 
 # ---------------------------------------------------------------------- helpers
@@ -95,9 +101,9 @@ async def test_claim_verify_and_list(face: str, emulator: RealmEmulator) -> None
         foreign = await error_of(lambda: collect(realm.origins.list(realm_id="01SOMEONEELSE")))
         assert foreign.code is ErrorCode.FORBIDDEN
         before = len(sent.sent)
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.origins.claim("https://"))
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.origins.bind(""))
         assert len(sent.sent) == before
 
@@ -217,7 +223,7 @@ async def test_validate_caches_the_allowlist_for_the_ttl(
         for nothing in ("", "https://", "file:///x"):
             assert await call(realm.origins.validate(nothing)) is False
         assert len(sent.sent) == before
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             realm.origins.ttl = -1
 
 
@@ -251,6 +257,150 @@ async def test_a_miss_refreshes_at_most_once_per_interval(
         await call(realm.origins.bind(f"newer.{apex}"))
         assert await call(realm.origins.validate(f"newer.{apex}")) is True
         assert list_calls(sent, emulator) == 3
+
+
+async def bind_elsewhere(face: str, emulator: RealmEmulator, hostname: str) -> None:
+    """Bind ``hostname`` through another handle: the test's handle cannot know of it."""
+    other = other_handle(face, emulator)
+    try:
+        await call(other.origins.bind(hostname))
+    finally:
+        await close(other)
+
+
+async def test_an_origin_bound_elsewhere_validates_after_one_miss(
+    face: str, emulator: RealmEmulator
+) -> None:
+    async with open_realm(face, emulator) as (realm, sent):
+        apex = await verified_apex(realm, emulator)
+        await call(realm.origins.bind(apex))
+        realm.origins.clock = FakeClock()  # time stands still: no TTL or interval runs out
+        assert await call(realm.origins.validate(f"https://{apex}")) is True
+        assert list_calls(sent, emulator) == 1
+        await bind_elsewhere(face, emulator, f"late.{apex}")
+        # Well inside the TTL, a moment after the fetch: the miss refreshes at once.
+        assert await call(realm.origins.validate(f"https://late.{apex}")) is True
+        assert list_calls(sent, emulator) == 2
+        assert await call(realm.origins.validate(f"late.{apex}")) is True  # a hit now
+        assert list_calls(sent, emulator) == 2
+
+
+async def test_a_flood_of_unknown_origins_costs_one_list_call_per_interval(
+    face: str, emulator: RealmEmulator
+) -> None:
+    async with open_realm(face, emulator) as (realm, sent):
+        apex = await verified_apex(realm, emulator)
+        await call(realm.origins.bind(apex))
+        clock = FakeClock()
+        realm.origins.clock = clock
+        realm.origins.miss_refresh_interval = 1
+        assert await call(realm.origins.validate(apex)) is True
+        assert list_calls(sent, emulator) == 1
+        flood = [
+            await call(realm.origins.validate(f"https://bot{i}.evil.example")) for i in range(50)
+        ]
+        assert flood == [False] * 50
+        assert list_calls(sent, emulator) == 2  # the first miss refreshed, the rest waited
+        clock.now += 1.5  # one interval later: one more refresh for the next flood
+        flood = [await call(realm.origins.validate(f"bot{i}.evil.example")) for i in range(50, 99)]
+        assert flood == [False] * 49
+        assert list_calls(sent, emulator) == 3
+        assert await call(realm.origins.validate(apex)) is True  # known hosts still pass
+        assert list_calls(sent, emulator) == 3
+        assert realm.origins.refreshes == 3
+
+
+async def test_concurrent_misses_share_one_refresh(face: str, emulator: RealmEmulator) -> None:
+    emulator.set_rate_limit(10_000, burst=10_000)
+    async with open_realm(face, emulator) as (realm, sent):
+        apex = await verified_apex(realm, emulator)
+        await call(realm.origins.bind(apex))
+        realm.origins.clock = FakeClock()
+        assert await call(realm.origins.validate(apex)) is True
+        await bind_elsewhere(face, emulator, f"new.{apex}")
+        emulator.faults.latency = 0.05  # keep the refresh in flight while the others arrive
+        results = await many_at_once(
+            face, 20, lambda: realm.origins.validate(f"https://new.{apex}")
+        )
+        # Every caller got the refreshed answer (none was turned away by the throttle), and
+        # the crowd cost one list call.
+        assert results == [True] * 20
+        assert list_calls(sent, emulator) == 2
+
+        names = itertools.count()
+        results = await many_at_once(
+            face, 20, lambda: realm.origins.validate(f"bot{next(names)}.evil.example")
+        )
+        assert results == [False] * 20
+        assert list_calls(sent, emulator) == 3
+        assert realm.origins.refreshes == 3
+
+
+async def test_a_bind_through_this_handle_is_seen_at_once_under_the_throttle(
+    face: str, emulator: RealmEmulator
+) -> None:
+    async with open_realm(face, emulator) as (realm, sent):
+        apex = await verified_apex(realm, emulator)
+        realm.origins.clock = FakeClock()
+        realm.origins.miss_refresh_interval = 3600
+        assert await call(realm.origins.validate("https://evil.example")) is False
+        assert await call(realm.origins.validate(f"app.{apex}")) is False  # throttled
+        assert list_calls(sent, emulator) == 1
+        await call(realm.origins.bind(f"app.{apex}"))
+        assert await call(realm.origins.validate(f"https://app.{apex}")) is True
+        assert list_calls(sent, emulator) == 2
+
+
+async def test_a_failed_miss_refresh_starts_the_throttle(
+    face: str, emulator: RealmEmulator
+) -> None:
+    async with open_realm(face, emulator) as (realm, sent):
+        apex = await verified_apex(realm, emulator)
+        await call(realm.origins.bind(apex))
+        realm.origins.clock = FakeClock()
+        assert await call(realm.origins.validate(apex)) is True
+        emulator.faults.fail_next(
+            1, status=500, path_prefix=f"/platforms/{emulator.realm_id}/origins"
+        )
+        err = await error_of(lambda: realm.origins.validate("https://bot.evil.example"))
+        assert err.code is ErrorCode.SERVER_ERROR
+        assert list_calls(sent, emulator) == 2
+        # An issuer that fails is not asked again for every unknown origin...
+        for i in range(20):
+            assert await call(realm.origins.validate(f"bot{i}.evil.example")) is False
+        assert list_calls(sent, emulator) == 2
+        # ... and the last good list keeps serving the known ones.
+        assert await call(realm.origins.validate(apex)) is True
+        assert list_calls(sent, emulator) == 2
+
+
+async def test_an_invalidation_during_a_refresh_is_not_undone(
+    face: str, emulator: RealmEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_realm(face, emulator) as (realm, sent):
+        realm.origins.clock = FakeClock()
+        origins = realm.origins
+        original = origins._fetch_once
+
+        # Something (a bind through this handle, the partner) invalidates mid-fetch.
+        def during(key: str) -> Any:
+            hosts = original(key)
+            origins.invalidate()
+            return hosts
+
+        async def during_async(key: str) -> Any:
+            hosts = await original(key)
+            origins.invalidate()
+            return hosts
+
+        monkeypatch.setattr(origins, "_fetch_once", during_async if face == "async" else during)
+        assert await call(origins.validate("https://evil.example")) is False
+        monkeypatch.undo()
+        assert list_calls(sent, emulator) == 1
+        # The fetched list answered its caller but was not kept over the invalidation:
+        # the next check fetches again instead of trusting (and throttling on) stale data.
+        assert await call(origins.validate("https://evil.example")) is False
+        assert list_calls(sent, emulator) == 2
 
 
 async def test_concurrent_validations_share_one_refresh(face: str, emulator: RealmEmulator) -> None:

@@ -7,7 +7,13 @@ import json
 import pyotp
 import pytest
 
-from realmid.errors import ErrorCode, LastOwnerError, RoleNotFoundError, is_code
+from realmid.errors import (
+    BadRequestError,
+    ErrorCode,
+    LastOwnerError,
+    RoleNotFoundError,
+    is_code,
+)
 from realmid.models import MFAEnrollResult, Tenant, UpdateUserRoleResult, User, UserStatus
 from realmid.testing import RealmEmulator
 
@@ -50,12 +56,12 @@ async def test_tenant_lifecycle(face: str, emulator: RealmEmulator) -> None:
         bad = await error_of(lambda: realm.tenants.create("Open", signup_mode="open"))
         assert bad.code is ErrorCode.BAD_REQUEST
         before = len(sent.sent)
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.tenants.update(tenant.id))
         for wrong_id in ("", ".", ".."):
-            with pytest.raises(ValueError):
+            with pytest.raises(BadRequestError):
                 await call(realm.tenants.get(wrong_id))
-        with pytest.raises(ValueError):
+        with pytest.raises(BadRequestError):
             await call(realm.tenants.create(""))
         assert len(sent.sent) == before
 
@@ -116,7 +122,7 @@ async def test_transfer_owner_and_update_user_role(face: str, emulator: RealmEmu
         assert last.http_status == 409
 
         before = len(sent.sent)
-        with pytest.raises(ValueError, match="transfer_owner"):
+        with pytest.raises(BadRequestError, match="transfer_owner"):
             await call(realm.tenants.update_user_role(tenant_id, colleague.id, "owner"))
         assert len(sent.sent) == before
 
@@ -242,7 +248,7 @@ async def test_users_get_list_and_status(face: str, emulator: RealmEmulator) -> 
         back = await call(realm.tenants.users.update_status(tenant_id, other.id, "active"))
         assert back.status == "active"
         before = len(sent.sent)
-        with pytest.raises(ValueError, match="status must be one of"):
+        with pytest.raises(BadRequestError, match="status must be one of"):
             await call(realm.tenants.users.update_status(tenant_id, other.id, "banned"))
         assert len(sent.sent) == before
         stranger = member(emulator)

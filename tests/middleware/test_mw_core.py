@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from realmid.errors import ErrorCode, RealmError, TokenRevokedError
+from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError
 from realmid.middleware import MFAGateReason, MFARule, MiddlewareOptions, claims_from
 from realmid.middleware.core import (
     EXEMPT,
@@ -86,16 +86,16 @@ def test_rules_accept_bare_paths_and_rules() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({"exempt_paths": "/health"}, TypeError),
+        ({"exempt_paths": "/health"}, BadRequestError),
         ({"exempt_paths": ["health"]}, ValueError),
         ({"exempt_paths": ["/a b"]}, ValueError),
         ({"exempt_paths": ["/a;b"]}, ValueError),
-        ({"mfa_protected_paths": [42]}, TypeError),
+        ({"mfa_protected_paths": [42]}, BadRequestError),
         ({"mfa_protected_paths": ["pay"]}, ValueError),
         ({"mfa_protected_paths": ["/health"]}, ValueError),  # exempt: would never apply
         ({"mfa_default_max_age": 0}, ValueError),
         ({"mfa_default_max_age": float("nan")}, ValueError),
-        ({"mfa_default_max_age": "15m"}, TypeError),
+        ({"mfa_default_max_age": "15m"}, BadRequestError),
         ({"login_path": "login"}, ValueError),
         ({"login_path": "/log*"}, ValueError),
         ({"login_path": "/same", "logout_path": "/same"}, ValueError),
@@ -104,13 +104,13 @@ def test_rules_accept_bare_paths_and_rules() -> None:
         ({"cookie_name": "__Host-refresh"}, ValueError),
         ({"cookie_name": "__Secure-r", "cookie_secure": False}, ValueError),
         ({"cookie_domain": "evil.test; Path=/"}, ValueError),
-        ({"cookie_secure": "yes"}, TypeError),
+        ({"cookie_secure": "yes"}, BadRequestError),
         ({"cookie_samesite": "sometimes"}, ValueError),
         ({"cookie_samesite": "none", "cookie_secure": False}, ValueError),
         ({"cookie_max_age": 0}, ValueError),
         ({"max_body_bytes": 0}, ValueError),
         ({"max_body_bytes": True}, ValueError),
-        ({"on_auth_failure": "not callable"}, TypeError),
+        ({"on_auth_failure": "not callable"}, BadRequestError),
         ({"refresh_path": None, "logout_path": None}, ValueError),  # the cookie had no reader
     ],
 )
@@ -122,7 +122,7 @@ def test_bad_options_fail_at_construction(kwargs: dict[str, Any], error: type[Ex
 def test_rule_validation() -> None:
     with pytest.raises(ValueError):
         MFARule("no-slash")
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         MFARule("/x", require_fresh="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         MFARule("/x", max_age=float("inf"))
@@ -481,5 +481,5 @@ def test_claims_from_sources() -> None:
 
 
 def test_core_refuses_foreign_options() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         MiddlewareCore({"login_path": "/x"})  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from mw_support import (
 )
 
 import realmid
-from realmid.errors import RealmError
+from realmid.errors import BadRequestError, RealmError
 from realmid.middleware import MFARule, MiddlewareOptions
 from realmid.middleware.fastapi import RealmHTTPException, add_envelope_handler
 from realmid.testing import RealmEmulator, SeededUser
@@ -194,7 +194,7 @@ def test_the_envelope_handler_flattens_dependency_failures(
 
 def test_require_claims_refuses_a_bad_mfa_argument(emulator: RealmEmulator) -> None:
     realm = make_handle("sync", emulator)
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         realm.require_claims(mfa="/pay")  # type: ignore[arg-type]
     assert callable(realm.require_claims(mfa=MFARule("/x")))
     realm.close()

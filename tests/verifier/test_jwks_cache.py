@@ -28,7 +28,7 @@ from verifier_support import (
     rsa_key,
 )
 
-from realmid.errors import ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.jwks import AsyncJwksCache, JwksCache, jwks_url, parse_jwks
 from realmid.verify import AsyncVerifier, Claims, NeedKeys, Verifier
 
@@ -495,16 +495,16 @@ def test_jwks_url() -> None:
 
 
 def test_cache_refuses_the_wrong_client_kind() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         JwksCache("https://x/jwks", httpx.AsyncClient())  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         AsyncJwksCache("https://x/jwks", httpx.Client())  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         JwksCache("ftp://x/jwks", httpx.Client())
 
 
 def test_verifier_refuses_mismatched_parts() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         Verifier(ISSUER, AUDIENCE, jwks_cache=AsyncJwksCache("https://x/j", httpx.AsyncClient()))  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         Verifier(ISSUER, AUDIENCE)

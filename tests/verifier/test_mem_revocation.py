@@ -14,7 +14,7 @@ from verifier_support import AUDIENCE, ISSUER, claims, mint, public_jwk, rsa_key
 
 from realmid._async.tokens import AsyncTokensClient
 from realmid._sync.tokens import TokensClient
-from realmid.errors import ErrorCode, RealmError, TokenRevokedError, is_code
+from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError, is_code
 from realmid.revocation import AsyncRevocationCache, MemRevocationCache, RevocationCache
 from realmid.verify import AsyncVerifier, Verifier
 
@@ -253,9 +253,9 @@ def test_sync_verifier_refuses_an_async_cache() -> None:
         async def is_revoked(self, jti: str) -> bool:
             return False
 
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         Verifier(ISSUER, AUDIENCE, jwks=JWKS, revocation=AsyncCache())  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(BadRequestError):
         Verifier(ISSUER, AUDIENCE, jwks=JWKS, revocation=object())  # type: ignore[arg-type]
 
 
