@@ -3,7 +3,8 @@
 ``RealmEmulator`` implements every operation of ``openapi/realmid.yaml`` with the
 reference semantics (dual-token flow, login with tenant choice and MFA, OTPs, sessions,
 management and admin views), plus test controls: its own clock, key rotation, DNS/file
-publishing for domain validation, rate limits and fault injection.
+publishing for domain validation, rate limits, fault injection, and two answer profiles
+(``default``, with harmless extras; ``reference``, exactly the reference's Go types).
 
 The pytest fixtures live in :mod:`realmid.testing.pytest_plugin`.
 """

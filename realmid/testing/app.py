@@ -3,8 +3,9 @@
 Every contract request goes through one pipeline: match the operation in the contract,
 rate-limit, validate path/query/header parameters and the JSON body, authenticate with
 the schemes the operation lists, replay idempotent POSTs, run the handler under the
-state lock, and check the answer against the contract (violations are recorded for the
-test suite to assert on, never raised at the client).
+state lock, then :func:`render` the answer: shape it for the profile (``emu.profile``),
+check it against the contract (violations are recorded for the test suite to assert on,
+never raised at the client) and serialize it.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from starlette.routing import Mount, Route
 from realmid.testing.call import Call, Reply
 from realmid.testing.contract import Contract, InputError, Operation
 from realmid.testing.errors import ApiError, bad_request, not_found, unauthorized
-from realmid.testing.faults import Faults
+from realmid.testing.faults import Faults, RawAnswer
 from realmid.testing.handlers.table import ROUTES
 from realmid.testing.idempotency import IdempotencyStore, KeyReused
 from realmid.testing.principal import authenticate, bearer
+from realmid.testing.profiles import DEFAULT, checked_profile, shape_body
 from realmid.testing.ratelimit import RateLimiter
 from realmid.testing.realms import RealmHandle
 from realmid.testing.store import Store
@@ -60,6 +62,16 @@ class Runtime:
     idempotency: IdempotencyStore
     default_realm: RealmHandle
     violations: list[str] = field(default_factory=list)
+    _profile: str = DEFAULT
+
+    @property
+    def profile(self) -> str:
+        """How answers are shaped: ``default`` or ``reference`` (see :mod:`.profiles`)."""
+        return self._profile
+
+    @profile.setter
+    def profile(self, name: str) -> None:
+        self._profile = checked_profile(name)
 
     def record_violation(self, message: str) -> None:
         """Note an answer the contract does not allow (the test suite asserts none happen)."""
@@ -77,14 +89,43 @@ def json_bytes(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def error_response(error: ApiError, request_id: str | None) -> Response:
-    """The envelope response of ``error``."""
+def render(runtime: Runtime, reply: Reply, op: Operation | None = None) -> Response:
+    """The one place an answer becomes a response: shaped, checked, serialized.
+
+    The profile shapes every answer here alike (handler replies, error envelopes,
+    idempotent replays, injected 5xx), and the contract self-check sees the body as it
+    is sent. Without ``op`` (no operation matched, or a fault answered before routing)
+    there is nothing to check against.
+    """
+    name = op.operation_id if op is not None else None
+    body = shape_body(runtime.profile, name, reply.status, reply.body, reply.shape)
+    if op is not None:
+        problem = op.check_response(reply.status, body)
+        if problem is not None:
+            runtime.record_violation(problem)
+    if body is None:
+        return Response(status_code=reply.status, headers=reply.headers)
     return Response(
-        json_bytes(error.envelope(request_id)),
-        status_code=error.status,
-        headers=error.headers,
+        json_bytes(body),
+        status_code=reply.status,
+        headers=reply.headers,
         media_type="application/json",
     )
+
+
+def error_reply(error: ApiError, request_id: str | None) -> Reply:
+    """The envelope answer of ``error``."""
+    return Reply(error.status, error.envelope(request_id), dict(error.headers))
+
+
+def raw_response(raw: RawAnswer, retry_after: int | None) -> Response:
+    """A scripted raw answer, sent as it is (deliberately outside the contract and profile)."""
+    headers = {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    if raw.content_type is not None:
+        headers["Content-Type"] = raw.content_type
+    return Response(raw.body, status_code=raw.status, headers=headers)
 
 
 # ---------------------------------------------------------------------- ASGI middleware
@@ -120,6 +161,7 @@ class FaultMiddleware:
 
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
+        self.runtime = runtime
         self.faults = runtime.faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,8 +186,11 @@ class FaultMiddleware:
                     ],
                 }
             )
-            await send({"type": "http.response.body", "body": b'{"kind":', "more_body": True})
+            await send({"type": "http.response.body", "body": b'{"items":[', "more_body": True})
             raise InjectedDrop("injected connection drop")
+        if rule is not None and rule.raw is not None:
+            await raw_response(rule.raw, rule.retry_after)(scope, receive, send)
+            return
         error: ApiError | None = None
         if rule is not None:
             headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
@@ -162,7 +207,7 @@ class FaultMiddleware:
                 retry_after=1,
             )
         if error is not None:
-            response = error_response(error, scope.get(REQUEST_ID))
+            response = render(self.runtime, error_reply(error, scope.get(REQUEST_ID)))
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -202,35 +247,12 @@ class Dispatcher:
         try:
             reply = await self._serve(request, request_id, op, path_params, path_known)
         except ApiError as error:
-            self._check(op, error.status, error.envelope(request_id))
-            return error_response(error, request_id)
+            reply = error_reply(error, request_id)
         except Exception:
             log.exception("emulator handler failed")
             failure = ApiError(500, "server_error", "internal emulator error")
-            self._check(op, 500, failure.envelope(request_id))
-            return error_response(failure, request_id)
-        if isinstance(reply, Response):
-            return reply
-        self._check(op, reply.status, reply.body)
-        return self._render(reply)
-
-    def _check(self, op: Operation | None, status: int, body: Any) -> None:
-        if op is None:
-            return
-        problem = op.check_response(status, body)
-        if problem is not None:
-            self.runtime.record_violation(problem)
-
-    @staticmethod
-    def _render(reply: Reply) -> Response:
-        if reply.body is None:
-            return Response(status_code=reply.status, headers=reply.headers)
-        return Response(
-            json_bytes(reply.body),
-            status_code=reply.status,
-            headers=reply.headers,
-            media_type="application/json",
-        )
+            reply = error_reply(failure, request_id)
+        return render(self.runtime, reply, op)
 
     async def _serve(
         self,
@@ -239,7 +261,7 @@ class Dispatcher:
         op: Operation | None,
         raw_path_params: dict[str, str],
         path_known: bool,
-    ) -> Reply | Response:
+    ) -> Reply:
         runtime = self.runtime
         store = runtime.store
         method = request.method.upper()
@@ -304,20 +326,18 @@ class Dispatcher:
             if remembered is not None:
                 headers_out = dict(remembered.headers)
                 headers_out["Idempotent-Replayed"] = "true"
-                response = Response(
-                    remembered.body or None,
-                    status_code=remembered.status,
-                    headers=headers_out,
-                    media_type="application/json" if remembered.body else None,
-                )
-                return response
+                # The handler's answer, rendered again: shaped for the profile of now.
+                body = json.loads(remembered.body) if remembered.body else None
+                return Reply(remembered.status, body, headers_out, remembered.shape)
         # From the idempotency lookup to remembering the answer nothing awaits, so on the one
         # event loop two requests with the same key cannot interleave and both create.
         with store.lock:
             reply = route.handler(call)
         if scope is not None and 200 <= reply.status < 300:
             raw = json_bytes(reply.body) if reply.body is not None else b""
-            runtime.idempotency.remember(scope, fingerprint, reply.status, raw, reply.headers)
+            runtime.idempotency.remember(
+                scope, fingerprint, reply.status, raw, reply.headers, reply.shape
+            )
         return reply
 
     @staticmethod

@@ -18,11 +18,17 @@ T = TypeVar("T")
 
 @dataclass
 class Reply:
-    """A handler's answer: status, JSON body (None for no body) and extra headers."""
+    """A handler's answer: status, JSON body (None for no body) and extra headers.
+
+    ``shape`` names the reference Go type of the answer when the operation answers more
+    than one (the platform-token answer of login and refresh); otherwise the table in
+    :mod:`realmid.testing.reference_shapes` knows it.
+    """
 
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    shape: str | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from realmid.testing.app import Runtime
 from realmid.testing.directory import tenant_body
 from realmid.testing.errors import ApiError, bad_request, not_found
+from realmid.testing.faults import TEXT_PLAIN
 from realmid.testing.partner_otp import issue
 from realmid.testing.realms import checked_config_patch, create_realm
 from realmid.testing.seeding import seed_session, seed_tenant, seed_user
@@ -80,7 +81,12 @@ def control_routes(runtime: Runtime) -> list[Route]:
             "audience": handle.audience,
             "kids": store.keys.kids(),
             "clock_offset": store.clock.offset,
+            "profile": runtime.profile,
         }
+
+    def profile(_: Request, body: dict[str, Any]) -> Any:
+        runtime.profile = str(body["profile"])
+        return {"profile": runtime.profile}
 
     def add_realm(_: Request, body: dict[str, Any]) -> Any:
         handle = create_realm(
@@ -204,7 +210,32 @@ def control_routes(runtime: Runtime) -> list[Route]:
                 runtime.faults.drop_next(
                     int(drop.get("count", 1)), path_prefix=drop.get("path_prefix")
                 )
+            answer = body.get("answer")
+            if answer:
+                scripted_answer(answer)
         return runtime.faults.snapshot()
+
+    def scripted_answer(answer: dict[str, Any]) -> None:
+        count = int(answer.get("count", 1))
+        path_prefix, retry_after = answer.get("path_prefix"), answer.get("retry_after")
+        if answer.get("preset"):
+            status = answer.get("status")
+            runtime.faults.answer_preset_next(
+                str(answer["preset"]),
+                count,
+                status=int(status) if status is not None else None,
+                path_prefix=path_prefix,
+                retry_after=retry_after,
+            )
+            return
+        runtime.faults.answer_next(
+            int(answer["status"]),
+            str(answer.get("body", "")),
+            content_type=answer.get("content_type", TEXT_PLAIN),
+            count=count,
+            path_prefix=path_prefix,
+            retry_after=retry_after,
+        )
 
     def advance(_: Request, body: dict[str, Any]) -> Any:
         now = store.clock.advance(float(body["seconds"]))
@@ -225,6 +256,7 @@ def control_routes(runtime: Runtime) -> list[Route]:
 
     return [
         route("/info", info, "GET"),
+        route("/profile", profile, "PUT"),
         route("/realms", add_realm, "POST"),
         route("/realms/{realm_id}/config", set_config, "PATCH"),
         route("/tenants", add_tenant, "POST"),

@@ -18,6 +18,7 @@ class Remembered:
     body: bytes
     headers: tuple[tuple[str, str], ...]
     stored_at: float
+    shape: str | None = None
 
 
 class KeyReused(Exception):
@@ -56,10 +57,11 @@ class IdempotencyStore:
         status: int,
         body: bytes,
         headers: dict[str, str],
+        shape: str | None = None,
     ) -> None:
-        """Keep a successful answer for replay."""
+        """Keep a successful answer for replay (the handler's, before any profile shaping)."""
         with self._lock:
             self._entries.setdefault(
                 scope,
-                Remembered(fingerprint, status, body, tuple(headers.items()), self._clock()),
+                Remembered(fingerprint, status, body, tuple(headers.items()), self._clock(), shape),
             )

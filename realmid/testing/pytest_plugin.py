@@ -5,9 +5,10 @@ Load them with ``pytest_plugins = ["realmid.testing.pytest_plugin"]`` in a conft
 
 - ``realm_emulator``: one running :class:`RealmEmulator` for the whole session.
 - ``emulator``: per test, a fresh realm on that emulator (a :meth:`~RealmEmulator.using_realm`
-  view), so tests never see each other's tenants, users or sessions. Faults, rate limits
-  and the clock are shared, so they are reset after each test; signing keys are shared
-  too (a test that rotates or retires keys should use its own ``RealmEmulator()``).
+  view), so tests never see each other's tenants, users or sessions. Faults, rate limits,
+  the clock and the answer profile are shared, so they are reset after each test; signing
+  keys are shared too (a test that rotates or retires keys should use its own
+  ``RealmEmulator()``).
 - ``mfa_user``: a user of the ``emulator`` realm, owner of a fresh tenant, with a
   confirmed TOTP factor (``mfa_user.totp_now()``, ``mfa_user.backup_codes``).
 - ``realm``: a ready :class:`realmid.Realm` on the ``emulator`` realm (closed after the test).
@@ -19,12 +20,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from realmid._sync.realm import Realm
 from realmid.testing.seeding import SeededUser
 from realmid.testing.server import RealmEmulator
+
+if TYPE_CHECKING:
+    from realmid._sync.realm import Realm
 
 _counter = itertools.count(1)
 
@@ -42,6 +46,7 @@ def emulator(realm_emulator: RealmEmulator) -> Iterator[RealmEmulator]:
     handle = realm_emulator.add_realm(f"Test Realm {next(_counter)}")
     view = realm_emulator.using_realm(handle)
     offset = realm_emulator.clock_offset
+    profile = realm_emulator.profile
     try:
         yield view
     finally:
@@ -49,11 +54,15 @@ def emulator(realm_emulator: RealmEmulator) -> Iterator[RealmEmulator]:
         realm_emulator.faults.clear()
         realm_emulator.reset_rate_limits()
         realm_emulator.clock_offset = offset
+        realm_emulator.profile = profile
 
 
 @pytest.fixture
 def realm(emulator: RealmEmulator) -> Iterator[Realm]:
     """A ready sync handle on this test's realm of the emulator."""
+    # Imported here so loading the plugin (and the emulator) never needs the facade.
+    from realmid._sync.realm import Realm
+
     with Realm(
         realm_id=emulator.realm_id, api_key=emulator.api_key, base_url=emulator.base_url
     ) as handle:

@@ -30,6 +30,7 @@ from realmid.testing.directory import USER_STATUSES, create_role
 from realmid.testing.faults import Faults
 from realmid.testing.idempotency import IdempotencyStore
 from realmid.testing.partner_otp import issue
+from realmid.testing.profiles import DEFAULT, checked_profile
 from realmid.testing.ratelimit import DEFAULT_RATE, RateLimiter
 from realmid.testing.realms import RealmHandle, checked_config_patch, create_realm
 from realmid.testing.seeding import SeededUser, seed_session, seed_tenant, seed_user
@@ -46,6 +47,10 @@ class RealmEmulator:
     realm unless given ``realm_id``. :meth:`using_realm` returns a view of the same
     running emulator whose default realm is another one (cheap per-test isolation).
 
+    ``profile`` shapes every answer: ``default`` (with harmless extras a real issuer may
+    add) or ``reference`` (exactly the reference's Go types); :attr:`profile` flips it at
+    runtime.
+
     Thread-safe: the server runs in a background thread; helpers may be called from any
     thread while requests are in flight.
     """
@@ -60,7 +65,9 @@ class RealmEmulator:
         otp_ttl: int = DEFAULT_OTP_TTL,
         display_name: str = "Emulated Realm",
         control: bool = True,
+        profile: str = DEFAULT,
     ) -> None:
+        checked_profile(profile)
         self._host = host
         self._port = port
         self.clock = Clock()
@@ -77,6 +84,7 @@ class RealmEmulator:
             idempotency=IdempotencyStore(store.now, store.lock),
             default_realm=create_realm(store, display_name),
         )
+        self._runtime.profile = profile
         self._realm = self._runtime.default_realm
         #: The ASGI application (for in-process use; the emulator serves it over HTTP).
         self.app: Starlette = build_app(
@@ -159,6 +167,21 @@ class RealmEmulator:
         """Whether the HTTP server is serving."""
         return self._serving.server is not None
 
+    # ------------------------------------------------------------------ answer profile
+
+    @property
+    def profile(self) -> str:
+        """How answers are shaped: ``"default"`` or ``"reference"``; settable at runtime.
+
+        Shared by every view of the emulator (the pytest ``emulator`` fixture puts it back
+        after each test). An unknown name raises ValueError.
+        """
+        return self._runtime.profile
+
+    @profile.setter
+    def profile(self, name: str) -> None:
+        self._runtime.profile = name
+
     # ------------------------------------------------------------------ the default realm
 
     @property
@@ -240,8 +263,9 @@ class RealmEmulator:
     def using_realm(self, realm: RealmHandle) -> RealmEmulator:
         """A view of this running emulator whose default realm is ``realm``.
 
-        The view shares the server, keys, clock, faults and rate limits; ``start``/``stop``
-        on it do nothing. Used by the function-scoped pytest fixture.
+        The view shares the server, keys, clock, faults, rate limits and the answer
+        profile; ``start``/``stop`` on it do nothing. Used by the function-scoped pytest
+        fixture.
         """
         view = copy.copy(self)
         view._realm = realm

@@ -91,9 +91,8 @@ def refresh_platform_grant(store: Store, refresh_token: str | None) -> PlatformG
 
 
 def platform_token_body(grant: PlatformGrant, now: float) -> dict[str, Any]:
-    """The ``PlatformTokenResponse`` body."""
+    """The ``PlatformTokenResponse`` body (``token_type`` is an extra the reference lacks)."""
     return {
-        "kind": "platform_token",
         "access_token": grant.access_token,
         "refresh_token": grant.refresh_token,
         "expires_in": max(0, round(grant.access_expires_at - now)),
@@ -213,7 +212,6 @@ def session_body(store: Store, session: Session) -> dict[str, Any]:
         token, ttl, role = mint_access_token(store, session)
         user = store.users[session.user_id]
         return {
-            "kind": "session",
             "access_token": token,
             "refresh_token": session.refresh_token,
             "expires_in": ttl,

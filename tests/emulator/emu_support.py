@@ -22,6 +22,17 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     return body
 
 
+def assert_reference_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The reference profile's envelope: ``code``, ``message``, siblings, no ``request_id``."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert body["code"] == code, body
+    assert body["message"]
+    assert "request_id" not in body, body
+    assert response.headers["x-request-id"]  # the id still rides in the header
+    return body
+
+
 class Api:
     """An httpx client for one emulator realm, with the dual-token dance and login helpers."""
 
@@ -109,7 +120,7 @@ class Api:
         response = self.login(email, tenant_id=tenant_id)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
-        assert body["kind"] == "session", body
+        assert body["access_token"], body
         return body
 
     def refresh(self, refresh_token: str, **extra: Any) -> httpx.Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import jwt
 from emu_support import Api, assert_error, unique_host
 
@@ -16,7 +17,7 @@ def test_one_tenant_login_answers_a_session_with_verifiable_claims(
     response = api.login("ada@example.test", headers={"User-Agent": "pytest-agent"})
     assert response.status_code == 200
     body = response.json()
-    assert body["kind"] == "session"
+    assert "kind" not in body
     assert body["tenant_id"] == tenant
     assert body["role"] == "member"
     assert body["user"] == {"id": user.id, "email": "ada@example.test", "display_name": "Ada"}
@@ -63,16 +64,15 @@ def test_several_tenants_without_a_choice_answer_the_tenant_list(
     response = api.login("two@example.test")
     assert response.status_code == 200
     body = response.json()
-    assert body["kind"] == "tenant_choice"
-    assert "access_token" not in body
-    assert "refresh_token" not in body
+    # A Session without tokens: in the default profile they are simply absent.
+    assert set(body) == {"user", "tenants"}
     assert body["user"]["id"] == user.id
     assert {(t["tenant_id"], t["role"]) for t in body["tenants"]} == {
         (first, "owner"),
         (second, "member"),
     }
     chosen = api.login("two@example.test", tenant_id=second).json()
-    assert chosen["kind"] == "session"
+    assert chosen["access_token"]
     assert chosen["tenant_id"] == second
     assert chosen["role"] == "member"
     assert api.claims(chosen["access_token"])["tenant_id"] == second
@@ -205,3 +205,90 @@ def test_unknown_realm_is_404(api: Api) -> None:
     }
     response = api.http.post("/auth/login", json=body, headers={"Origin": api.emu.origin})
     assert_error(response, 404, "not_found")
+
+
+# ---------------------------------------------------------------------- as the reference sends it
+
+
+def reference_login(api: Api, email: str, origin: str | None, **extra: str) -> httpx.Response:
+    """A login with only what the reference's LoginRequest carries: no grant_type, no realm_id."""
+    body = {"method": "firebase", "provider_token": api.emu.mint_provider_token(email), **extra}
+    headers = {"Origin": origin} if origin is not None else {}
+    return api.http.post("/auth/login", json=body, headers=headers)
+
+
+def test_login_without_realm_id_finds_the_realm_by_origin(
+    api: Api, emulator: RealmEmulator
+) -> None:
+    tenant = emulator.create_tenant("Acme")
+    user = emulator.seed_user("ada@example.test", {tenant: "member"})
+    response = reference_login(api, "ada@example.test", emulator.origin)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["user"]["id"] == user.id
+    assert api.claims(body["access_token"])["azp"] == emulator.realm_id
+
+
+def test_login_without_realm_id_routes_each_origin_to_its_own_realm(
+    api: Api, emulator: RealmEmulator
+) -> None:
+    other = emulator.add_realm("Neighbour")
+    mine = emulator.create_tenant("Mine")
+    theirs = emulator.create_tenant("Theirs", realm_id=other.realm_id)
+    # The same email is a user of both realms, in a different tenant each.
+    emulator.seed_user("twin@example.test", {mine: "member"})
+    emulator.seed_user("twin@example.test", {theirs: "owner"}, realm_id=other.realm_id)
+    at_mine = reference_login(api, "twin@example.test", emulator.origin).json()
+    at_theirs = reference_login(api, "twin@example.test", other.audience).json()
+    assert (at_mine["tenant_id"], at_mine["role"]) == (mine, "member")
+    assert (at_theirs["tenant_id"], at_theirs["role"]) == (theirs, "owner")
+
+
+def test_login_without_realm_id_accepts_a_bound_origin_and_a_tenant_choice(
+    api: Api, emulator: RealmEmulator
+) -> None:
+    first = emulator.create_tenant("First")
+    second = emulator.create_tenant("Second")
+    emulator.seed_user("two@example.test", {first: "owner", second: "member"})
+    partner = unique_host(emulator, "spa")
+    claim = api.post(f"{api.platform_path}/origins/claim", {"hostname": partner}).json()
+    emulator.publish_txt(claim["dns_record_name"], claim["dns_record_value"])
+    api.post(f"{api.platform_path}/origins/verify", {"hostname": partner})
+    assert api.post(f"{api.platform_path}/origins", {"domain": partner}).status_code == 201
+    choice = reference_login(api, "two@example.test", f"https://{partner}")
+    assert choice.status_code == 200
+    assert {t["tenant_id"] for t in choice.json()["tenants"]} == {first, second}
+    chosen = reference_login(api, "two@example.test", f"https://{partner}", tenant_id=second)
+    assert chosen.json()["tenant_id"] == second
+
+
+def test_login_without_realm_id_needs_an_origin_a_realm_owns(
+    api: Api, emulator: RealmEmulator
+) -> None:
+    tenant = emulator.create_tenant("Acme")
+    emulator.seed_user("o@example.test", {tenant: "member"})
+    assert_error(reference_login(api, "o@example.test", None), 400, "missing_origin")
+    assert_error(
+        reference_login(api, "o@example.test", "https://nobody-owns-this.test"),
+        403,
+        "realm_origin_mismatch",
+    )
+    # With realm_id, a foreign Origin is still refused, as before.
+    assert_error(
+        reference_login(api, "o@example.test", "https://evil.test", realm_id=emulator.realm_id),
+        403,
+        "realm_origin_mismatch",
+    )
+
+
+def test_grant_type_provider_token_is_accepted_but_not_needed(
+    api: Api, emulator: RealmEmulator
+) -> None:
+    tenant = emulator.create_tenant("Acme")
+    emulator.seed_user("g@example.test", {tenant: "member"})
+    origin = emulator.origin
+    with_grant = reference_login(api, "g@example.test", origin, grant_type="provider_token")
+    assert with_grant.status_code == 200
+    # Members the issuer does not know are ignored: the SDK may send more than it reads.
+    extra = reference_login(api, "g@example.test", emulator.origin, client_version="9.9")
+    assert extra.status_code == 200

@@ -36,7 +36,8 @@ def test_totp_answers_the_challenge_with_an_aal2_session(api: Api, mfa_user: See
     response = verify(api, token, code)
     assert response.status_code == 200
     session = response.json()
-    assert session["kind"] == "session"
+    assert "kind" not in session
+    assert session["access_token"]
     assert session["user"]["id"] == mfa_user.id
     claims = api.claims(session["access_token"])
     assert {"otp", "mfa"} <= set(claims["amr"])

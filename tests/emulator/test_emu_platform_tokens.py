@@ -20,7 +20,8 @@ def test_api_key_login_mints_an_opaque_platform_token_pair(api: Api) -> None:
     response = api.platform_login()
     assert response.status_code == 200
     body = response.json()
-    assert body["kind"] == "platform_token"
+    # token_type is the default profile's harmless extra; the reference shows none.
+    assert set(body) == {"access_token", "refresh_token", "expires_in", "token_type"}
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
     assert body["access_token"] != body["refresh_token"]
@@ -41,7 +42,7 @@ def test_non_rotating_refresh_returns_the_same_refresh_token(api: Api) -> None:
     again = platform_refresh(api, first["refresh_token"])
     assert again.status_code == 200
     body = again.json()
-    assert body["kind"] == "platform_token"
+    assert "kind" not in body
     assert body["refresh_token"] == first["refresh_token"]
     assert body["access_token"] != first["access_token"]
     assert platform_refresh(api, first["refresh_token"]).status_code == 200
@@ -142,4 +143,57 @@ def test_user_token_is_not_a_platform_token(api: Api, emulator: RealmEmulator) -
     session = api.session("u@example.test")
     assert_error(
         api.get("/tenants", headers=api.headers(session["access_token"])), 401, "unauthorized"
+    )
+
+
+# ---------------------------------------------------------------------- reference bodies
+
+
+def test_platform_refresh_needs_no_body(api: Api) -> None:
+    pair = api.platform_login().json()
+    bearer = {"Authorization": f"Bearer {pair['refresh_token']}"}
+    answers = [
+        api.http.post("/auth/token", headers=bearer),  # no body at all
+        api.http.post("/auth/token", content=b"", headers=bearer),
+        api.http.post(
+            "/auth/token", content=b"", headers={**bearer, "Content-Type": "application/json"}
+        ),
+        api.http.post("/auth/token", json={}, headers=bearer),
+        api.http.post("/auth/token", json={"grant_type": "platform_refresh"}, headers=bearer),
+    ]
+    for response in answers:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["refresh_token"] == pair["refresh_token"]
+        assert api.get("/tenants", headers=api.headers(body["access_token"])).status_code == 200
+    assert len({r.json()["access_token"] for r in answers}) == len(answers)
+
+
+def test_a_bodyless_refresh_without_the_bearer_is_401(api: Api) -> None:
+    assert_error(api.http.post("/auth/token"), 401, "unauthorized")
+    assert_error(api.http.post("/auth/token", json={}), 401, "unauthorized")
+    access = api.platform_login().json()["access_token"]  # an access token is not a refresh one
+    refused = api.http.post("/auth/token", headers={"Authorization": f"Bearer {access}"})
+    assert_error(refused, 401, "unauthorized")
+
+
+def test_a_user_refresh_needs_no_grant_type_but_needs_its_token(
+    api: Api, emulator: RealmEmulator
+) -> None:
+    tenant = emulator.create_tenant("T")
+    emulator.seed_user("u@example.test", {tenant: "member"})
+    session = api.session("u@example.test")
+    bare = api.http.post("/auth/token", json={"refresh_token": session["refresh_token"]})
+    assert bare.status_code == 200, bare.text
+    assert bare.json()["tenant_id"] == tenant
+    # The user grant's members without the refresh token are not a platform refresh.
+    pair = api.platform_login().json()
+    bearer = {"Authorization": f"Bearer {pair['refresh_token']}"}
+    for body in ({"tenant_id": tenant}, {"grant_type": "refresh_token"}, {"custom_claims": {}}):
+        assert_error(api.http.post("/auth/token", json=body, headers=bearer), 400, "bad_request")
+    assert_error(api.http.post("/auth/token", json=[], headers=bearer), 400, "bad_request")
+    assert_error(
+        api.http.post("/auth/token", json={"grant_type": "password"}, headers=bearer),
+        400,
+        "bad_request",
     )

@@ -35,6 +35,7 @@ from realmid.testing.mfa import (
 from realmid.testing.model import MfaChallenge, Realm, Tenant, User
 from realmid.testing.partner_otp import OtpFailure, consume
 from realmid.testing.realms import find_api_key, hostname_of
+from realmid.testing.reference_shapes import PLATFORM_GRANT_ANSWER
 from realmid.testing.tokens import (
     RESERVED_CLAIMS,
     ensure_session_room,
@@ -55,6 +56,13 @@ MAX_CUSTOM_CLAIMS_BYTES = 4096
 # ---------------------------------------------------------------------- shared checks
 
 
+def serves_origin(call: Call, realm: Realm, host: str) -> bool:
+    """Whether ``host`` is the realm's audience host or one of its live origins."""
+    if host == hostname_of(realm.audience):
+        return True
+    return any(o.domain == host for o in call.store.live_origins(realm.id))
+
+
 def check_origin(call: Call, realm: Realm, *, required: bool) -> None:
     """``Origin`` must name the audience's host or a live origin of the realm."""
     origin = call.header("origin")
@@ -63,9 +71,31 @@ def check_origin(call: Call, realm: Realm, *, required: bool) -> None:
             raise bad_request("the Origin header is required", "missing_origin")
         return
     host = hostname_of(origin)
-    allowed = {hostname_of(realm.audience)} | {o.domain for o in call.store.live_origins(realm.id)}
-    if host not in allowed:
+    if not serves_origin(call, realm, host):
         raise forbidden(f"origin {host!r} is not allowed for this realm", "realm_origin_mismatch")
+
+
+def realm_of_origin(call: Call) -> Realm:
+    """The realm a login without ``realm_id`` is for: the one that owns its ``Origin``.
+
+    The reference's LoginRequest names no realm; the issuer routes by origin, as it maps
+    hostnames to realms. Missing Origin → 400 ``missing_origin``; an origin no realm owns →
+    403 ``realm_origin_mismatch``.
+    """
+    origin = call.header("origin")
+    if origin is None:
+        raise bad_request("the Origin header is required", "missing_origin")
+    host = hostname_of(origin)
+    owners = sorted(
+        (realm for realm in call.store.realms.values() if serves_origin(call, realm, host)),
+        key=lambda realm: realm.seq,
+    )
+    if not owners:
+        raise forbidden(f"no realm serves origin {host!r}", "realm_origin_mismatch")
+    if len(owners) > 1:
+        # Only possible with audiences given by hand: bound origins are unique.
+        raise bad_request(f"several realms serve origin {host!r}; name one with realm_id")
+    return owners[0]
 
 
 def check_status(user: User) -> None:
@@ -105,14 +135,19 @@ def _platform_login(call: Call) -> Reply:
     if realm is None or key is None or key.revoked_at is not None:
         raise unauthorized("unknown realm, or invalid or revoked API key")
     grant = issue_platform_grant(store, realm, key)
-    return Reply(200, platform_token_body(grant, store.now()))
+    return Reply(200, platform_token_body(grant, store.now()), shape=PLATFORM_GRANT_ANSWER)
 
 
 def _user_login(call: Call) -> Reply:
     store = call.store
-    realm = store.realm(call.field("realm_id"))
-    if realm is None:
-        raise not_found("no such realm")
+    realm_id = call.field("realm_id")
+    if realm_id is None:
+        realm = realm_of_origin(call)
+    else:
+        found = store.realm(realm_id)
+        if found is None:
+            raise not_found("no such realm")
+        realm = found
     check_origin(call, realm, required=True)
     try:
         identity = store.provider.verify(
@@ -136,11 +171,9 @@ def _user_login(call: Call) -> Reply:
     elif not memberships:
         raise bad_request("the user belongs to no tenant of this realm", "tenant_required")
     elif len(memberships) > 1:
-        body = {
-            "kind": "tenant_choice",
-            "user": user_summary(user),
-            "tenants": tenant_refs(store, user),
-        }
+        # A Session without tokens: the tenants to choose from (the reference profile
+        # fills the token fields with their Go zero values).
+        body = {"user": user_summary(user), "tenants": tenant_refs(store, user)}
         return Reply(200, body)
     else:
         tenant_id = memberships[0].tenant_id
@@ -214,13 +247,32 @@ def _provision(
 # ---------------------------------------------------------------------- refresh / logout
 
 
+# Members only the user refresh takes: a body with one of them is a user refresh.
+USER_REFRESH_FIELDS = ("refresh_token", "tenant_id", "custom_claims")
+
+
+def is_platform_refresh(call: Call) -> bool:
+    """Whether a ``/auth/token`` request is the platform refresh.
+
+    The reference sends the platform refresh with the refresh token as the bearer and no
+    body, so no body, an empty one, ``{}`` and ``{"grant_type": "platform_refresh"}`` all
+    are; a body naming the user refresh's members is not.
+    """
+    grant_type = call.field("grant_type")
+    if grant_type is not None:
+        return bool(grant_type == "platform_refresh")
+    return all(call.field(name) is None for name in USER_REFRESH_FIELDS)
+
+
 @operation("token")
 def token(call: Call) -> Reply:
     """``POST /auth/token``: platform refresh (bearer) or user refresh-token rotation."""
     store = call.store
-    if call.field("grant_type") == "platform_refresh":
+    if is_platform_refresh(call):
         grant = refresh_platform_grant(store, call.bearer)
-        return Reply(200, platform_token_body(grant, store.now()))
+        return Reply(200, platform_token_body(grant, store.now()), shape=PLATFORM_GRANT_ANSWER)
+    if not call.field("refresh_token"):
+        raise bad_request("refresh_token is required to refresh a user session")
     session_id = store.live_refresh.get(call.field("refresh_token"))
     session = store.sessions.get(session_id or "")
     if session is None or session.revoked_at is not None:
@@ -242,7 +294,6 @@ def token(call: Call) -> Reply:
     refresh_token = rotate_refresh(store, session)
     access_token, ttl, role = mint_access_token(store, session, custom)
     body = {
-        "kind": "token",
         "access_token": access_token,
         "refresh_token": refresh_token,
         "expires_in": ttl,
