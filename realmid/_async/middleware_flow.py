@@ -146,12 +146,11 @@ class AsyncMiddlewareFlow:
         access = await self._verified_bearer(view)
         try:
             if refresh is not None:
-                # On success auth.logout parks the access token's jti in realm.tokens.
-                await self.realm.auth.logout(
-                    refresh, access_token=access, on_behalf_of_ip=view.client_ip
-                )
-            elif access is not None:
-                await self.realm.tokens.mark_revoked(access)
+                await self.realm.auth.logout(refresh, on_behalf_of_ip=view.client_ip)
+            if access is not None:
+                # The route logs the user out of this app: its access token is refused from
+                # now on (realm.tokens, shared when a revocation cache is configured).
+                await self.realm._park_revoked(access, configured_only=False)
         except RealmError as err:
             if access is not None and err.code in _FAIL_CLOSED:
                 # Fail closed: the issuer could not be told, this process still refuses it.

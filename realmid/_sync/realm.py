@@ -259,14 +259,15 @@ class Realm:
 
         return Paginated(fetch, limit=limit)
 
-    def _park_revoked(self, access_token: str) -> None:
-        """After a successful logout, park the token's ``jti`` in the revocation cache.
+    def _park_revoked(self, access_token: str, *, configured_only: bool = True) -> None:
+        """After a successful logout, park the token's ``jti`` in ``realm.tokens``' cache.
 
-        Only when a ``revocation=`` cache was configured (the reference: nil → no-op). A
-        cache failure is logged, never raised: the server-side refresh revocation is the
-        load-bearing part of a logout (the reference's Logout contract).
+        ``auth.logout`` parks only when a ``revocation=`` cache was configured (the
+        reference's Logout: nil → no-op); the middleware's logout route parks either way, as
+        the reference's ``Tokens.RevokeOnLogout`` does. A cache failure is logged, never
+        raised: the server-side refresh revocation is the load-bearing part of a logout.
         """
-        if self._revocation is None:
+        if configured_only and self._revocation is None:
             return
         try:
             self.tokens.mark_revoked(access_token)
