@@ -61,7 +61,14 @@ def guarded_app(realm: realmid.Realm) -> Iterator[Callable[[str], httpx.Response
 
 
 def tour(emu: RealmEmulator, say: Callable[[str], None]) -> None:
-    realm = realmid.Realm(realm_id=emu.realm_id, api_key=emu.api_key, base_url=emu.base_url)
+    # A revocation cache makes a logout refuse the access token at once (in production,
+    # a RedisRevocationCache shared by every pod); without one, logout parks nothing.
+    realm = realmid.Realm(
+        realm_id=emu.realm_id,
+        api_key=emu.api_key,
+        base_url=emu.base_url,
+        revocation=realmid.MemRevocationCache(),
+    )
     with realm:
         info = realm.info()
         say(f"realm {info.id} at {realm.base_url} (audience {info.audience})")
