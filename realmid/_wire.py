@@ -44,6 +44,10 @@ from realmid.origins import normalize_origin
 # Header values the SDK forwards: printable ASCII, no leading/trailing space, so nobody can
 # smuggle a second header (CR/LF) through a user id, an IP or a bearer (as realm.request).
 _HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+# A header a caller forwards through realm.request: an RFC 9110 token as its name, and a
+# value without CR, LF or NUL (which would end the header, or the whole head, early).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_BREAK = re.compile(r"[\r\n\x00]")
 # The partner OTP purpose tag (contract: IssueRequest.purpose).
 PURPOSE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_SUBJECT_REF = 256
@@ -57,6 +61,19 @@ def header_value(name: str, value: str) -> str:
     if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
         raise BadRequestError(f"{name} must be a non-empty printable ASCII string")
     return value
+
+
+def forwarded_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Caller-given headers for ``realm.request``, checked before any I/O (BadRequestError)."""
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise BadRequestError(f"header name {name!r} is not a valid HTTP token")
+        if not isinstance(value, str) or _HEADER_BREAK.search(value):
+            # The value is not echoed: it may be a credential.
+            raise BadRequestError(f"header {name} must be a string without CR, LF or NUL")
+        checked[name] = value
+    return checked
 
 
 def optional_header(name: str, value: str | None) -> str | Unset:
@@ -111,24 +128,25 @@ def acting_user(user_id: str | None, user_bearer: str | None) -> tuple[str | Uns
 
 
 def check_purpose(purpose: str) -> str:
-    """RealmError ``invalid_purpose`` unless ``purpose`` matches ``^[a-z][a-z0-9_]{0,63}$``."""
+    """BadRequestError ``invalid_purpose`` unless ``purpose`` matches ``^[a-z][a-z0-9_]{0,63}$``."""
     if not isinstance(purpose, str) or PURPOSE.fullmatch(purpose) is None:
-        raise RealmError(
-            ErrorCode.INVALID_PURPOSE,
+        raise BadRequestError(
             f"purpose must match ^[a-z][a-z0-9_]{{0,63}}$, got {purpose!r}",
+            code=ErrorCode.INVALID_PURPOSE,
         )
     return purpose
 
 
 def check_subject_ref(subject_ref: str) -> str:
-    """RealmError ``invalid_subject_ref`` unless 1-256 characters without control characters."""
+    """BadRequestError ``invalid_subject_ref`` unless 1-256 characters, no control characters."""
     if not isinstance(subject_ref, str) or not 1 <= len(subject_ref) <= MAX_SUBJECT_REF:
-        raise RealmError(
-            ErrorCode.INVALID_SUBJECT_REF, f"subject_ref must be 1 to {MAX_SUBJECT_REF} characters"
+        raise BadRequestError(
+            f"subject_ref must be 1 to {MAX_SUBJECT_REF} characters",
+            code=ErrorCode.INVALID_SUBJECT_REF,
         )
     if any(unicodedata.category(ch) == "Cc" for ch in subject_ref):
-        raise RealmError(
-            ErrorCode.INVALID_SUBJECT_REF, "subject_ref must not contain control characters"
+        raise BadRequestError(
+            "subject_ref must not contain control characters", code=ErrorCode.INVALID_SUBJECT_REF
         )
     return subject_ref
 

@@ -177,10 +177,11 @@ def _known(code: ErrorCode | str) -> ErrorCode | str:
 
 
 class BadRequestError(RealmError, ValueError):
-    """An argument the SDK refused before sending anything (code ``bad_request``).
+    """An argument the SDK refused before sending anything.
 
-    Also a :class:`ValueError`, so both ``except RealmError`` and ``except ValueError``
-    catch it::
+    Its code is ``bad_request``, or a more precise one of the taxonomy where there is one
+    (``invalid_purpose``, ``invalid_subject_ref``). Also a :class:`ValueError`, so both
+    ``except RealmError`` and ``except ValueError`` catch it::
 
         try:
             realm.tenants.update_user_role(tenant_id, user_id, "owner")
@@ -188,15 +189,17 @@ class BadRequestError(RealmError, ValueError):
             print(err.message)  # use transfer_owner() for the owner role
     """
 
-    def __init__(self, message: str, **kwargs: Any) -> None:
-        super().__init__(ErrorCode.BAD_REQUEST, message, **kwargs)
+    def __init__(
+        self, message: str, *, code: ErrorCode | str = ErrorCode.BAD_REQUEST, **kwargs: Any
+    ) -> None:
+        super().__init__(code, message, **kwargs)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_bad_request, (self.message, self.details))
+        return (_rebuild_bad_request, (self.message, self.code, self.details))
 
 
-def _rebuild_bad_request(message: str, details: dict[str, Any]) -> BadRequestError:
-    return BadRequestError(message, details=details)
+def _rebuild_bad_request(message: str, code: str, details: dict[str, Any]) -> BadRequestError:
+    return BadRequestError(message, code=code, details=details)
 
 
 class RoleNotFoundError(RealmError):

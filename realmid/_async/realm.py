@@ -34,7 +34,7 @@ from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import AsyncLock, AsyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
-from realmid._wire import header_value, text
+from realmid._wire import forwarded_headers, header_value, text
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -394,7 +394,7 @@ class AsyncRealm:
             # a URL inside the query string (e.g. ?next=https://...) is fine.
             raise BadRequestError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
         path = path if path.startswith("/") else f"/{path}"
-        send_headers = httpx.Headers(headers or {})
+        send_headers = httpx.Headers(forwarded_headers(headers or {}))
         send_headers.pop("authorization", None)
         if on_behalf_of_user is not None:
             send_headers["X-On-Behalf-Of-User"] = header_value(

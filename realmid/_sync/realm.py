@@ -36,7 +36,7 @@ from realmid._sync.pagination import Paginated
 from realmid._sync.roles import SyncRoles
 from realmid._sync.tenants import SyncTenants
 from realmid._sync.tokens import TokensClient
-from realmid._wire import header_value, text
+from realmid._wire import forwarded_headers, header_value, text
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -395,7 +395,7 @@ class Realm:
             # a URL inside the query string (e.g. ?next=https://...) is fine.
             raise BadRequestError("path must be a path on the issuer, e.g. '/tenants?limit=10'")
         path = path if path.startswith("/") else f"/{path}"
-        send_headers = httpx.Headers(headers or {})
+        send_headers = httpx.Headers(forwarded_headers(headers or {}))
         send_headers.pop("authorization", None)
         if on_behalf_of_user is not None:
             send_headers["X-On-Behalf-Of-User"] = header_value(

@@ -91,6 +91,46 @@ CALLS: list[tuple[str, Callable[[Handle], Any], str]] = [
         lambda r: r.otp.issue("order-1", "delivery", user_id="usr_1", user_bearer="tok"),
         "exactly one",
     ),
+    ("logout empty refresh token", lambda r: r.auth.logout(""), "refresh_token"),
+    (
+        "request header value with CRLF",
+        lambda r: r.request("GET", "/tenants", headers={"X-Trace": "a\r\nX-Evil: 1"}),
+        "without CR, LF or NUL",
+    ),
+    (
+        "request header value with LF",
+        lambda r: r.request("GET", "/tenants", headers={"X-Trace": "a\nb"}),
+        "without CR, LF or NUL",
+    ),
+    (
+        "request header name with space",
+        lambda r: r.request("GET", "/tenants", headers={"X Trace": "a"}),
+        "valid HTTP token",
+    ),
+    (
+        "request absolute URL",
+        lambda r: r.request("GET", "https://elsewhere.example/tenants"),
+        "path on the issuer",
+    ),
+]
+
+# Input errors the taxonomy names more precisely than bad_request: still BadRequestErrors.
+PRECISE: list[tuple[str, Callable[[Handle], Any], ErrorCode]] = [
+    (
+        "otp.issue bad purpose",
+        lambda r: r.otp.issue("order-1", "Delivery!", user_id="usr_1"),
+        ErrorCode.INVALID_PURPOSE,
+    ),
+    (
+        "otp.verify empty subject_ref",
+        lambda r: r.otp.verify("", "delivery", "123456", user_id="usr_1"),
+        ErrorCode.INVALID_SUBJECT_REF,
+    ),
+    (
+        "otp.issue control character",
+        lambda r: r.otp.issue("order\x07", "delivery", user_id="usr_1"),
+        ErrorCode.INVALID_SUBJECT_REF,
+    ),
 ]
 
 
@@ -118,6 +158,17 @@ async def test_an_input_error_is_a_bad_request_and_sends_nothing(
     async with open_realm(face, emulator) as (realm, sent):
         err = await refused(lambda: make(realm))
         assert_bad_request(err, phrase)
+        assert sent.sent == [], label
+
+
+@pytest.mark.parametrize(("label", "make", "code"), PRECISE, ids=[c[0] for c in PRECISE])
+async def test_a_precise_input_error_is_still_a_bad_request_error(
+    face: str, emulator: RealmEmulator, label: str, make: Callable[[Handle], Any], code: ErrorCode
+) -> None:
+    async with open_realm(face, emulator) as (realm, sent):
+        err = await refused(lambda: make(realm))
+        assert isinstance(err, ValueError)
+        assert (err.code, err.http_status) == (code, 0)
         assert sent.sent == [], label
 
 
@@ -306,3 +357,14 @@ async def test_a_refused_call_leaves_the_handle_usable(face: str, emulator: Real
         assert len(page.items) == 1
     finally:
         await close(realm)
+
+
+async def test_a_refused_header_value_is_not_echoed(face: str, emulator: RealmEmulator) -> None:
+    # A forwarded header is often a credential (a cookie, an upstream token).
+    async with open_realm(face, emulator) as (realm, sent):
+        err = await refused(
+            lambda: realm.request("GET", "/tenants", headers={"X-Upstream": "tok_s3cret\r\n"})
+        )
+        assert "tok_s3cret" not in str(err)
+        assert "tok_s3cret" not in repr(err)
+        assert sent.sent == []
