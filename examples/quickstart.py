@@ -81,13 +81,18 @@ def tour(emu: RealmEmulator, say: Callable[[str], None]) -> None:
         say(f"invited {invitation.email} to {acme.display_name} as {invitation.role}")
 
         first = realm.auth.login(emu.mint_provider_token(EMAIL))
+        # A member the issuer may leave out is None: one login answer (the tenant choice)
+        # has no tokens, so they are optional on the model.
+        assert first.user is not None
+        assert first.user.id is not None
         user_id = first.user.id
         say(f"{EMAIL} logged in with a provider token: user {user_id}, role {first.role}")
 
         enrolment = realm.tenants.users.enroll_mfa(acme.id, user_id)
+        assert enrolment.secret is not None
         totp = pyotp.TOTP(enrolment.secret)
         realm.tenants.users.confirm_mfa(acme.id, user_id, totp.now())
-        say(f"enrolled TOTP for {EMAIL} ({len(enrolment.backup_codes)} backup codes)")
+        say(f"enrolled TOTP for {EMAIL} ({len(enrolment.backup_codes or ())} backup codes)")
 
         try:
             realm.auth.login(emu.mint_provider_token(EMAIL))
@@ -97,6 +102,8 @@ def tour(emu: RealmEmulator, say: Callable[[str], None]) -> None:
             session = realm.auth.mfa_verify(err.details["mfa_challenge_token"], totp.now())
         else:
             raise SystemExit("the issuer did not ask for the second factor")
+        assert session.access_token
+        assert session.refresh_token
         say(f"answered with TOTP code: access token {short(session.access_token)}")
 
         claims = realm.verify(session.access_token)

@@ -6,40 +6,18 @@ the same functions.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-from realmid_api.models import APIKey as WireAPIKey
-from realmid_api.models import IssueResponse as WireIssueResponse
-from realmid_api.models import MFAEnrollResult as WireMFAEnrollResult
-from realmid_api.models import MintResult as WireMintResult
-from realmid_api.models import Session as WireSession
-from realmid_api.models import TenantRef as WireTenantRef
-from realmid_api.models import UserSummary as WireUserSummary
-from realmid_api.models import VerifyResponse as WireVerifyResponse
-from realmid_api.models import ViewResponse as WireViewResponse
+from realmid_api.models import Session, UserSummary
 from realmid_api.types import UNSET, Response, Unset
 
 from realmid.errors import BadRequestError, ErrorCode, RealmError
-from realmid.models import (
-    APIKey,
-    IssueResponse,
-    MFAEnrollResult,
-    MintResult,
-    Session,
-    TenantRef,
-    UserSummary,
-    VerifyResponse,
-    ViewResponse,
-)
 from realmid.origins import normalize_origin
+from realmid.verify import unverified_claims
 
 # Header values the SDK forwards: printable ASCII, no leading/trailing space, so nobody can
 # smuggle a second header (CR/LF) through a user id, an IP or a bearer (as realm.request).
@@ -104,11 +82,6 @@ def hostname(name: str, value: str) -> str:
     return path_id(name, normalize_origin(value))
 
 
-def or_unset(value: Any) -> Any:
-    """None → UNSET, so the generated model leaves the member out of the JSON body."""
-    return UNSET if value is None else value
-
-
 def acting_user(user_id: str | None, user_bearer: str | None) -> tuple[str | Unset, str | None]:
     """Check the two ways of naming the end user; ``(X-On-Behalf-Of-User, bearer)``.
 
@@ -167,179 +140,31 @@ def unexpected(response: Response[Any]) -> RealmError:
     )
 
 
-# ---------------------------------------------------------------------- wire → facade
+# ---------------------------------------------------------------------- the facade's steps
 
 
 def text(value: object) -> str:
-    """A wire string member, or "" when absent (UNSET) or not a string."""
+    """A wire string member, or "" when absent (None) or not a string."""
     return value if isinstance(value, str) else ""
 
 
-def parse_time(raw: object) -> datetime | None:
-    """An RFC 3339 timestamp as an aware datetime (UTC when it names no offset); None if bad."""
-    if not isinstance(raw, str) or not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def session(wire: Session) -> Session:
+    """The behaviour the facade adds to a generated Session, applied in place.
 
-
-def unverified_claims(token: str) -> dict[str, Any]:
-    """The payload of a JWT, read without checking anything ({} when it is not a JWT).
-
-    Only for filling in display fields of a token the issuer has just handed us; never a
-    basis for an authorization decision (that is ``realm.verify``).
+    - ``user`` comes from the access token's ``sub``/``email`` claims when the answer leaves
+      it out (the reference: "User is populated from the access JWT's claims when the wire
+      response omits it"); read, not verified: the issuer just handed the token over.
+    - a tenant named ``id`` (older issuers) is read as ``tenant_id``.
     """
-    parts = token.split(".")
-    if len(parts) != 3:
-        return {}
-    segment = parts[1] + "=" * (-len(parts[1]) % 4)
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(segment))
-    except (ValueError, binascii.Error):
-        return {}
-    return payload if isinstance(payload, dict) else {}
-
-
-def _user(wire: WireUserSummary | Unset, access_token: str) -> UserSummary:
-    if isinstance(wire, WireUserSummary) and text(wire.id):
-        return UserSummary(
-            id=text(wire.id),
-            email=text(wire.email),
-            display_name=text(wire.display_name),
-            extra=dict(wire.additional_properties),
+    if wire.access_token and (wire.user is None or not wire.user.id):
+        claims = unverified_claims(wire.access_token) or {}
+        wire.user = UserSummary(
+            id=text(claims.get("sub")) or None, email=text(claims.get("email")) or None
         )
-    # The reference: "User is populated from the access JWT's claims (sub/email) when the
-    # wire response omits it."
-    claims = unverified_claims(access_token) if access_token else {}
-    return UserSummary(id=text(claims.get("sub")), email=text(claims.get("email")))
-
-
-def _tenant_ref(wire: WireTenantRef) -> TenantRef:
-    # `tenant_id` is the wire name; `id` is what older issuers sent.
-    return TenantRef(
-        tenant_id=text(wire.tenant_id) or text(wire.id),
-        role=text(wire.role),
-        display_name=text(wire.display_name),
-        extra=dict(wire.additional_properties),
-    )
-
-
-def number(value: object) -> int:
-    """A wire integer member, or 0 when absent (UNSET) or not an integer."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def session(wire: WireSession) -> Session:
-    """A facade Session; one without an access token is the several-tenants answer.
-
-    Told apart by structure, as the reference does: the Go ``Session`` of a user who must
-    choose a tenant has empty tokens (``""``), and an issuer may as well leave them out.
-    """
-    tenants = wire.tenants if isinstance(wire.tenants, list) else []
-    refs = tuple(_tenant_ref(ref) for ref in tenants)
-    access_token = text(wire.access_token)
-    if not access_token:
-        return Session(
-            access_token="",
-            refresh_token="",
-            expires_in=0,
-            user=_user(wire.user, ""),
-            tenants=refs,
-            extra=dict(wire.additional_properties),
-        )
-    return Session(
-        access_token=access_token,
-        refresh_token=text(wire.refresh_token),
-        expires_in=number(wire.expires_in),
-        expires_at=parse_time(wire.expires_at),
-        expires_at_raw=text(wire.expires_at),
-        tenant_id=text(wire.tenant_id),
-        role=text(wire.role),
-        user=_user(wire.user, access_token),
-        tenants=refs,
-        extra=dict(wire.additional_properties),
-    )
-
-
-def mint_result(wire: WireMintResult) -> MintResult:
-    """A facade MintResult."""
-    return MintResult(
-        access_token=wire.access_token,
-        refresh_token=text(wire.refresh_token),
-        expires_in=number(wire.expires_in),
-        tenant_id=text(wire.tenant_id),
-        role=text(wire.role),
-        extra=dict(wire.additional_properties),
-    )
-
-
-def api_key(wire: WireAPIKey) -> APIKey:
-    """A facade APIKey (its secret hidden from repr)."""
-    scopes = wire.scopes if isinstance(wire.scopes, list) else []
-    return APIKey(
-        id=wire.id,
-        display_name=text(wire.display_name),
-        prefix=text(wire.prefix),
-        secret=text(wire.secret),
-        scopes=tuple(scopes),
-        created_at=text(wire.created_at),
-        revoked_at=text(wire.revoked_at),
-        extra=dict(wire.additional_properties),
-    )
-
-
-def mfa_enroll_result(wire: WireMFAEnrollResult) -> MFAEnrollResult:
-    """A facade MFAEnrollResult (all of it hidden from repr)."""
-    codes = wire.backup_codes if isinstance(wire.backup_codes, list) else []
-    return MFAEnrollResult(
-        secret=text(wire.secret),
-        otpauth_uri=text(wire.otpauth_uri),
-        backup_codes=tuple(codes),
-        extra=dict(wire.additional_properties),
-    )
-
-
-def issue_response(wire: WireIssueResponse) -> IssueResponse:
-    """A facade IssueResponse."""
-    return IssueResponse(
-        id=wire.id,
-        value=wire.value,
-        expires_at=parse_time(wire.expires_at),
-        expires_at_raw=wire.expires_at,
-        purpose=wire.purpose,
-        subject_ref=wire.subject_ref,
-        extra=dict(wire.additional_properties),
-    )
-
-
-def view_response(wire: WireViewResponse) -> ViewResponse:
-    """A facade ViewResponse."""
-    return ViewResponse(
-        id=wire.id,
-        value=wire.value,
-        expires_at=parse_time(wire.expires_at),
-        expires_at_raw=wire.expires_at,
-        purpose=wire.purpose,
-        subject_ref=wire.subject_ref,
-        issuer_user_id=wire.issuer_user_id,
-        extra=dict(wire.additional_properties),
-    )
-
-
-def verify_response(wire: WireVerifyResponse) -> VerifyResponse:
-    """A facade VerifyResponse."""
-    return VerifyResponse(
-        otp_id=wire.otp_id,
-        issuer_user_id=wire.issuer_user_id,
-        issued_at=parse_time(wire.issued_at),
-        issued_at_raw=wire.issued_at,
-        subject_ref=wire.subject_ref,
-        purpose=wire.purpose,
-        extra=dict(wire.additional_properties),
-    )
+    for ref in wire.tenants or ():
+        if not ref.tenant_id and ref.id:
+            ref.tenant_id = ref.id
+    return wire
 
 
 def json_object(name: str, value: Mapping[str, Any]) -> dict[str, Any]:

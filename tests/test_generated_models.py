@@ -92,7 +92,6 @@ BODIES: dict[str, dict[str, Any]] = {
                 "created_at": 1700000000,
             }
         ],
-        "next_cursor": None,
         "total": 1,
     },
     "TokenRequest": {
@@ -208,3 +207,57 @@ def test_an_error_answer_is_left_unparsed_with_its_status() -> None:
     for status, text in ((404, "404 page not found\n"), (401, "<html>nope</html>")):
         built = login._build_response(client=client, response=httpx.Response(status, text=text))
         assert (built.status_code, built.parsed, built.content) == (status, None, text.encode())
+
+
+def test_absent_and_null_read_the_same_none() -> None:
+    # One convention for an absent value (generator/templates/types.py.jinja): None.
+    with_null = models.AdminEventsResponse.from_dict({"items": None, "next_cursor": None})
+    without = models.AdminEventsResponse.from_dict({})
+    assert (with_null.items, with_null.next_cursor) == (None, None)
+    assert (without.items, without.next_cursor) == (None, None)
+    assert models.User.from_dict({"id": "u"}).mfa_enabled is None
+
+
+def test_date_time_members_are_datetimes_with_their_wire_string() -> None:
+    from datetime import UTC, datetime
+
+    body = {"id": "o", "value": "123456", "purpose": "p", "subject_ref": "s"}
+    issued = models.IssueResponse.from_dict({**body, "expires_at": "2026-11-26T22:00:00Z"})
+    assert issued.expires_at == datetime(2026, 11, 26, 22, 0, tzinfo=UTC)
+    assert issued.expires_at_raw == "2026-11-26T22:00:00Z"
+    assert issued.to_dict()["expires_at"] == "2026-11-26T22:00:00Z"  # as it came
+    # A form the reader does not know leaves the datetime empty, never fails the answer.
+    odd = models.IssueResponse.from_dict({**body, "expires_at": "next tuesday"})
+    assert (odd.expires_at, odd.expires_at_raw) == (None, "next tuesday")
+    # Changed after parsing: written from the datetime, not the stale wire string.
+    issued.expires_at = datetime(2027, 1, 1, tzinfo=UTC)
+    assert issued.to_dict()["expires_at"] == "2027-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("model", "body", "secret"),
+    [
+        ("Session", {"access_token": "at_s3cret", "refresh_token": "rt_s3cret"}, "s3cret"),
+        ("MintResult", {"access_token": "at_s3cret", "refresh_token": "rt_s3cret"}, "s3cret"),
+        ("APIKey", {"id": "k", "secret": "rk_s3cret"}, "s3cret"),
+        ("MFAEnrollResult", {"secret": "JBS3CRET", "backup_codes": ["c0de"]}, "S3CRET"),
+        ("MFAEnrollResult", {"otpauth_uri": "otpauth://totp/x?secret=ABC"}, "ABC"),
+        ("MFAEnrollResult", {"backup_codes": ["c0de-s3cret"]}, "s3cret"),
+        (
+            "IssueResponse",
+            {"id": "o", "value": "s3cret", "purpose": "p", "subject_ref": "s"},
+            "s3cret",
+        ),
+        ("MFAChallenge", {"mfa_challenge_token": "mct_s3cret", "methods": ["totp"]}, "s3cret"),
+        (
+            "PlatformApiKeyGrant",
+            {"grant_type": "platform_api_key", "realm_id": "r", "api_key": "rk_s3cret"},
+            "s3cret",
+        ),
+        ("Tenant", {"id": "t", "unknown_member": "may-be-a-s3cret"}, "s3cret"),
+    ],
+)
+def test_secrets_stay_out_of_repr(model: str, body: dict[str, Any], secret: str) -> None:
+    parsed = getattr(models, model).from_dict(body)
+    assert secret not in repr(parsed)
+    assert secret in json.dumps(parsed.to_dict())  # kept, just not shown

@@ -1,18 +1,16 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
+from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from types import NoneType
+from typing import IO, Any, BinaryIO, Generic, TypeAlias, TypeVar
 
 from attrs import define
 
-
-class Unset:
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-UNSET: Unset = Unset()
+# Absent is None: `X | Unset` reads `X | None`, and `isinstance(x, Unset)` is `x is None`.
+Unset: TypeAlias = NoneType  # type: ignore[nonetype-type]
+UNSET: Unset = None
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
@@ -51,4 +49,39 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+def parse_datetime(raw: object) -> datetime | None:
+    """An RFC 3339 timestamp as an aware datetime (UTC when it names no offset).
+
+    None when absent or unreadable: the raw string stays on the model (``<name>_raw``), as the
+    reference keeps both (``ExpiresAt`` and ``ExpiresAtS``), so a timestamp in a form this
+    reader does not know never fails the whole answer.
+    """
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def pydantic_core_schema(cls: Any) -> Any:
+    """A pydantic-core schema for a generated model: validate from a dict (or the model
+    itself), serialize with ``to_dict()`` (JSON-ready, datetimes as RFC 3339).
+
+    So ``response_model=Tenant`` works in FastAPI. pydantic is imported only when asked.
+    """
+    from pydantic_core import core_schema
+
+    def validate(value: Any) -> Any:
+        return value if isinstance(value, cls) else cls.from_dict(value)
+
+    return core_schema.no_info_plain_validator_function(
+        validate,
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            lambda model: model.to_dict()
+        ),
+    )
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_datetime"]

@@ -6,13 +6,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from realmid_api.api.api_keys import create_api_key, list_api_keys, revoke_api_key
-from realmid_api.models import APIKey as WireAPIKey
-from realmid_api.models import APIKeyCreate, APIKeyPage
+from realmid_api.models import APIKey, APIKeyCreate, APIKeyPage
 
 from realmid import _wire
-from realmid._async._paging import mapped
 from realmid._async.pagination import AsyncPaginated
-from realmid.models import APIKey
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
@@ -35,16 +32,16 @@ class AsyncApiKeys:
         """
         body = APIKeyCreate(
             display_name=_wire.non_empty("display_name", display_name),
-            scopes=_wire.or_unset(None if scopes is None else [*scopes]),
+            scopes=None if scopes is None else [*scopes],
         )
         wire = await self._realm._call(
             create_api_key.asyncio_detailed,
-            WireAPIKey,
+            APIKey,
             platform_id=self._realm.realm_id,
             body=body,
             idempotency_key=_wire.idempotency_key(),
         )
-        return _wire.api_key(wire)
+        return wire
 
     def list(self, *, limit: int | None = None) -> AsyncPaginated[APIKey]:
         """The realm's keys (without secrets), fetched page by page as you iterate."""
@@ -54,15 +51,15 @@ class AsyncApiKeys:
             limit=limit,
             platform_id=self._realm.realm_id,
         )
-        return mapped(pages, _wire.api_key)
+        return pages
 
     async def revoke(self, key_id: str) -> APIKey:
         """Revoke a key: it stops working at once, and so do the platform tokens minted
         with it. Revoking it twice is ``conflict``; an unknown key is ``not_found``."""
         wire = await self._realm._call(
             revoke_api_key.asyncio_detailed,
-            WireAPIKey,
+            APIKey,
             platform_id=self._realm.realm_id,
             key_id=_wire.path_id("key_id", key_id),
         )
-        return _wire.api_key(wire)
+        return wire

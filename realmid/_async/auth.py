@@ -24,9 +24,6 @@ from realmid_api.models import (
     TokenRequestCustomClaims,
     UserLoginRequest,
 )
-from realmid_api.models import MfaChallenge as WireMfaChallenge
-from realmid_api.models import MintResult as WireMintResult
-from realmid_api.models import Session as WireSession
 
 from realmid import _wire
 from realmid._async._paging import under_bearer
@@ -98,7 +95,7 @@ class AsyncAuth:
             # The issuer may add providers (the reference: others are roadmap): any name goes.
             method=_wire.non_empty("method", method),
             provider_token=_wire.non_empty("provider_token", provider_token),
-            tenant_id=_wire.or_unset(tenant_id),
+            tenant_id=tenant_id,
         )
         ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         response = await self._realm._send(
@@ -108,7 +105,7 @@ class AsyncAuth:
             x_on_behalf_of_ip=ip,
         )
         parsed = response.parsed
-        if isinstance(parsed, WireSession):
+        if isinstance(parsed, Session):
             return _wire.session(parsed)
         raise _wire.unexpected(response)
 
@@ -137,7 +134,7 @@ class AsyncAuth:
         )
         wire = await self._realm._call(
             mfa_verify.asyncio_detailed,
-            WireSession,
+            Session,
             body=body,
             origin=await self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
@@ -185,18 +182,13 @@ class AsyncAuth:
         ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             try:
-                wire = await self._realm._call(
-                    mfa_challenge.asyncio_detailed, WireMfaChallenge, x_on_behalf_of_ip=ip
+                return await self._realm._call(
+                    mfa_challenge.asyncio_detailed, MFAChallenge, x_on_behalf_of_ip=ip
                 )
             except RealmError as err:
                 if err.http_status in _NO_CHALLENGE_ENDPOINT:
                     return MFAChallenge()
                 raise
-        return MFAChallenge(
-            token=wire.mfa_challenge_token,
-            methods=tuple(wire.methods),
-            extra=dict(wire.additional_properties),
-        )
 
     async def otp_login(
         self,
@@ -219,7 +211,7 @@ class AsyncAuth:
         )
         wire = await self._realm._call(
             otp_login.asyncio_detailed,
-            WireSession,
+            Session,
             body=body,
             origin=await self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
@@ -243,7 +235,7 @@ class AsyncAuth:
 
             minted = realm.auth.token(session.refresh_token, custom_claims={"plan": "pro"})
         """
-        claims = _wire.or_unset(
+        claims = (
             None
             if custom_claims is None
             else TokenRequestCustomClaims.from_dict(
@@ -253,7 +245,7 @@ class AsyncAuth:
         body = TokenRequest(
             grant_type="refresh_token",
             refresh_token=_wire.non_empty("refresh_token", refresh_token),
-            tenant_id=_wire.or_unset(tenant_id),
+            tenant_id=tenant_id,
             custom_claims=claims,
         )
         response = await self._realm._send(
@@ -262,8 +254,8 @@ class AsyncAuth:
             origin=await self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
-        if isinstance(response.parsed, WireMintResult):
-            return _wire.mint_result(response.parsed)
+        if isinstance(response.parsed, MintResult):
+            return response.parsed
         raise _wire.unexpected(response)
 
     async def logout(
@@ -284,7 +276,7 @@ class AsyncAuth:
         failure of the cache is logged, not raised: the server-side revocation is what counts.
         """
         body = LogoutRequest(
-            refresh_token=_wire.or_unset(
+            refresh_token=(
                 None if refresh_token is None else _wire.non_empty("refresh_token", refresh_token)
             )
         )

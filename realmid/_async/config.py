@@ -39,9 +39,13 @@ class AsyncConfig:
         merged = {**_wire.json_object("patch", patch or {}), **settings}
         if not merged:
             raise BadRequestError("the config patch is empty: pass at least one setting")
+        body = ConfigPatch.from_dict(merged)
+        # A generated model reads None as "absent" and leaves it out; here a None is an
+        # explicit null ("session_limit": null means unlimited), so it rides along as is.
+        body.additional_properties.update({k: v for k, v in merged.items() if v is None})
         return await self._realm._call(
             update_realm_config.asyncio_detailed,
             RealmConfig,
             platform_id=self._realm.realm_id,
-            body=ConfigPatch.from_dict(merged),
+            body=body,
         )

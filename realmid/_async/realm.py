@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from realmid_api import AuthenticatedClient
 from realmid_api.api.realm import get_realm_info
-from realmid_api.models import RealmInfo as WireRealmInfo
 from realmid_api.types import UNSET, Response
 
 from realmid._async.admin import AsyncAdmin
@@ -34,7 +33,7 @@ from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import AsyncLock, AsyncOp
 from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
 from realmid._http import USER_AGENT, RealmTransport
-from realmid._wire import forwarded_headers, header_value, text
+from realmid._wire import forwarded_headers, header_value
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -333,15 +332,8 @@ class AsyncRealm:
             return cached
         async with self._info_lock:
             if self._info is None:
-                wire = await self._call(
-                    get_realm_info.asyncio_detailed, WireRealmInfo, platform_id=self.realm_id
-                )
-                self._info = RealmInfo(
-                    id=wire.id,
-                    audience=text(wire.audience),
-                    domain=text(wire.domain),
-                    display_name=text(wire.display_name),
-                    extra=dict(wire.additional_properties),
+                self._info = await self._call(
+                    get_realm_info.asyncio_detailed, RealmInfo, platform_id=self.realm_id
                 )
             return self._info
 

@@ -46,8 +46,8 @@ class AsyncRoles:
         """
         body = RoleCreate(
             name=_wire.non_empty("name", name),
-            display_name=_wire.or_unset(display_name),
-            permissions=_wire.or_unset(None if permissions is None else [*permissions]),
+            display_name=display_name,
+            permissions=None if permissions is None else [*permissions],
         )
         return await self._realm._call(
             create_role.asyncio_detailed,
@@ -72,8 +72,8 @@ class AsyncRoles:
             list_roles.asyncio_detailed,
             RoleListPage,
             platform_id=self._realm.realm_id,
-            cursor=_wire.or_unset(cursor),
-            limit=_wire.or_unset(limit),
+            cursor=cursor,
+            limit=limit,
         )
 
     async def update(

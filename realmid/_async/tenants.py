@@ -40,7 +40,6 @@ from realmid_api.models import (
     UserRoleUpdate,
     UserStatusUpdate,
 )
-from realmid_api.models import MFAEnrollResult as WireMFAEnrollResult
 
 from realmid import _wire
 from realmid._async.pagination import AsyncPaginated
@@ -87,8 +86,8 @@ class AsyncTenants:
         """
         body = TenantCreate(
             display_name=_wire.non_empty("display_name", display_name),
-            allowed_domains=_wire.or_unset(None if allowed_domains is None else [*allowed_domains]),
-            signup_mode=_wire.or_unset(signup_mode),
+            allowed_domains=None if allowed_domains is None else [*allowed_domains],
+            signup_mode=signup_mode,
         )
         return await self._realm._call(
             create_tenant.asyncio_detailed,
@@ -206,9 +205,7 @@ class AsyncTenants:
         given as a URL or origin; it is reduced to its hostname (``realmid.normalize_origin``).
         ``realm_id`` defaults to this handle's realm.
         """
-        body = TenantDomainClaimRequest(
-            domain=_wire.hostname("domain", domain), method=_wire.or_unset(method)
-        )
+        body = TenantDomainClaimRequest(domain=_wire.hostname("domain", domain), method=method)
         return await self._realm._call(
             claim_tenant_domain.asyncio_detailed,
             TenantDomainClaim,
@@ -247,7 +244,7 @@ class AsyncInvitations:
         The user joins on their first login with that (verified) email. ``owner`` cannot be
         granted by invitation; an existing member or a pending invitation is ``conflict``.
         """
-        body = InvitationCreate(email=_wire.non_empty("email", email), role=_wire.or_unset(role))
+        body = InvitationCreate(email=_wire.non_empty("email", email), role=role)
         return await self._realm._call(
             create_invitation.asyncio_detailed,
             Invitation,
@@ -325,11 +322,11 @@ class AsyncUsers:
         """
         wire = await self._realm._call(
             enroll_user_mfa.asyncio_detailed,
-            WireMFAEnrollResult,
+            MFAEnrollResult,
             tenant_id=_wire.path_id("tenant_id", tenant_id),
             user_id=_wire.path_id("user_id", user_id),
         )
-        return _wire.mfa_enroll_result(wire)
+        return wire
 
     async def confirm_mfa(self, tenant_id: str, user_id: str, code: str) -> None:
         """Turn the pending enrollment on with a current TOTP code (``invalid_otp`` if wrong)."""

@@ -26,9 +26,6 @@ from realmid_api.models import (
     TokenRequestCustomClaims,
     UserLoginRequest,
 )
-from realmid_api.models import MfaChallenge as WireMfaChallenge
-from realmid_api.models import MintResult as WireMintResult
-from realmid_api.models import Session as WireSession
 
 from realmid import _wire
 from realmid._auth_flow import user_bearer as as_user
@@ -100,7 +97,7 @@ class SyncAuth:
             # The issuer may add providers (the reference: others are roadmap): any name goes.
             method=_wire.non_empty("method", method),
             provider_token=_wire.non_empty("provider_token", provider_token),
-            tenant_id=_wire.or_unset(tenant_id),
+            tenant_id=tenant_id,
         )
         ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         response = self._realm._send(
@@ -110,7 +107,7 @@ class SyncAuth:
             x_on_behalf_of_ip=ip,
         )
         parsed = response.parsed
-        if isinstance(parsed, WireSession):
+        if isinstance(parsed, Session):
             return _wire.session(parsed)
         raise _wire.unexpected(response)
 
@@ -139,7 +136,7 @@ class SyncAuth:
         )
         wire = self._realm._call(
             mfa_verify.sync_detailed,
-            WireSession,
+            Session,
             body=body,
             origin=self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
@@ -187,18 +184,13 @@ class SyncAuth:
         ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             try:
-                wire = self._realm._call(
-                    mfa_challenge.sync_detailed, WireMfaChallenge, x_on_behalf_of_ip=ip
+                return self._realm._call(
+                    mfa_challenge.sync_detailed, MFAChallenge, x_on_behalf_of_ip=ip
                 )
             except RealmError as err:
                 if err.http_status in _NO_CHALLENGE_ENDPOINT:
                     return MFAChallenge()
                 raise
-        return MFAChallenge(
-            token=wire.mfa_challenge_token,
-            methods=tuple(wire.methods),
-            extra=dict(wire.additional_properties),
-        )
 
     def otp_login(
         self,
@@ -221,7 +213,7 @@ class SyncAuth:
         )
         wire = self._realm._call(
             otp_login.sync_detailed,
-            WireSession,
+            Session,
             body=body,
             origin=self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
@@ -245,7 +237,7 @@ class SyncAuth:
 
             minted = realm.auth.token(session.refresh_token, custom_claims={"plan": "pro"})
         """
-        claims = _wire.or_unset(
+        claims = (
             None
             if custom_claims is None
             else TokenRequestCustomClaims.from_dict(
@@ -255,7 +247,7 @@ class SyncAuth:
         body = TokenRequest(
             grant_type="refresh_token",
             refresh_token=_wire.non_empty("refresh_token", refresh_token),
-            tenant_id=_wire.or_unset(tenant_id),
+            tenant_id=tenant_id,
             custom_claims=claims,
         )
         response = self._realm._send(
@@ -264,8 +256,8 @@ class SyncAuth:
             origin=self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
-        if isinstance(response.parsed, WireMintResult):
-            return _wire.mint_result(response.parsed)
+        if isinstance(response.parsed, MintResult):
+            return response.parsed
         raise _wire.unexpected(response)
 
     def logout(
@@ -286,7 +278,7 @@ class SyncAuth:
         failure of the cache is logged, not raised: the server-side revocation is what counts.
         """
         body = LogoutRequest(
-            refresh_token=_wire.or_unset(
+            refresh_token=(
                 None if refresh_token is None else _wire.non_empty("refresh_token", refresh_token)
             )
         )

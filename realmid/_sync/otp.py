@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 
 from realmid_api.api.otp import issue_otp, verify_otp, view_otp
 from realmid_api.models import IssueRequest, VerifyRequest
-from realmid_api.models import IssueResponse as WireIssueResponse
-from realmid_api.models import VerifyResponse as WireVerifyResponse
-from realmid_api.models import ViewResponse as WireViewResponse
 
 from realmid import _wire
 from realmid._auth_flow import user_bearer as as_user
@@ -61,13 +58,13 @@ class SyncOtp:
         with as_user(bearer):
             wire = self._realm._call(
                 issue_otp.sync_detailed,
-                WireIssueResponse,
+                IssueResponse,
                 body=body,
                 x_on_behalf_of_user=on_behalf,
                 x_on_behalf_of_ip=ip,
                 idempotency_key=_wire.idempotency_key(),
             )
-        return _wire.issue_response(wire)
+        return wire
 
     def view(
         self,
@@ -88,12 +85,12 @@ class SyncOtp:
         with as_user(bearer):
             wire = self._realm._call(
                 view_otp.sync_detailed,
-                WireViewResponse,
+                ViewResponse,
                 otp_id=otp_id,
                 x_on_behalf_of_user=on_behalf,
                 x_on_behalf_of_ip=ip,
             )
-        return _wire.view_response(wire)
+        return wire
 
     def verify(
         self,
@@ -124,9 +121,9 @@ class SyncOtp:
         with as_user(bearer):
             wire = self._realm._call(
                 verify_otp.sync_detailed,
-                WireVerifyResponse,
+                VerifyResponse,
                 body=body,
                 x_on_behalf_of_user=on_behalf,
                 x_on_behalf_of_ip=ip,
             )
-        return _wire.verify_response(wire)
+        return wire

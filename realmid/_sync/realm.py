@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from realmid_api import AuthenticatedClient
 from realmid_api.api.realm import get_realm_info
-from realmid_api.models import RealmInfo as WireRealmInfo
 from realmid_api.types import UNSET, Response
 
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
@@ -36,7 +35,7 @@ from realmid._sync.pagination import Paginated
 from realmid._sync.roles import SyncRoles
 from realmid._sync.tenants import SyncTenants
 from realmid._sync.tokens import TokensClient
-from realmid._wire import forwarded_headers, header_value, text
+from realmid._wire import forwarded_headers, header_value
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -334,15 +333,8 @@ class Realm:
             return cached
         with self._info_lock:
             if self._info is None:
-                wire = self._call(
-                    get_realm_info.sync_detailed, WireRealmInfo, platform_id=self.realm_id
-                )
-                self._info = RealmInfo(
-                    id=wire.id,
-                    audience=text(wire.audience),
-                    domain=text(wire.domain),
-                    display_name=text(wire.display_name),
-                    extra=dict(wire.additional_properties),
+                self._info = self._call(
+                    get_realm_info.sync_detailed, RealmInfo, platform_id=self.realm_id
                 )
             return self._info
 

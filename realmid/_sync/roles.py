@@ -48,8 +48,8 @@ class SyncRoles:
         """
         body = RoleCreate(
             name=_wire.non_empty("name", name),
-            display_name=_wire.or_unset(display_name),
-            permissions=_wire.or_unset(None if permissions is None else [*permissions]),
+            display_name=display_name,
+            permissions=None if permissions is None else [*permissions],
         )
         return self._realm._call(
             create_role.sync_detailed,
@@ -74,8 +74,8 @@ class SyncRoles:
             list_roles.sync_detailed,
             RoleListPage,
             platform_id=self._realm.realm_id,
-            cursor=_wire.or_unset(cursor),
-            limit=_wire.or_unset(limit),
+            cursor=cursor,
+            limit=limit,
         )
 
     def update(

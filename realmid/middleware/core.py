@@ -32,7 +32,7 @@ from realmid.middleware.options import (
     MiddlewareOptions,
 )
 from realmid.middleware.paths import compile_globs, is_canonical, normalize
-from realmid.models import MFAChallenge, MintResult, Session
+from realmid.models import MFAChallenge, MintResult, Session, UserSummary
 from realmid.verify import Claims
 
 __all__ = [
@@ -349,8 +349,8 @@ class MiddlewareCore:
             )
         details: dict[str, Any] = {"reason": str(reason)}
         if challenge.available:
-            details["mfa_challenge_token"] = challenge.token
-            details["methods"] = list(challenge.methods)
+            details["mfa_challenge_token"] = challenge.mfa_challenge_token
+            details["methods"] = list(challenge.methods or ())
         return RealmError(ErrorCode.MFA_REQUIRED, message, 412, details)
 
     # ------------------------------------------------------------------ handled routes
@@ -434,15 +434,21 @@ class MiddlewareCore:
 
     def session_reply(self, session: Session, view: RequestView) -> Reply:
         """A login / MFA-verify answer: the tokens, or the tenant choice."""
+        # The routes' own JSON keeps every member, "" when the issuer left it out.
+        who = session.user or UserSummary()
         user = {
-            "id": session.user.id,
-            "email": session.user.email,
-            "display_name": session.user.display_name,
+            "id": _text(who.id),
+            "email": _text(who.email),
+            "display_name": _text(who.display_name),
         }
         if session.needs_tenant_choice:
             tenants = [
-                {"tenant_id": t.tenant_id, "role": t.role, "display_name": t.display_name}
-                for t in session.tenants
+                {
+                    "tenant_id": _text(t.tenant_id),
+                    "role": _text(t.role),
+                    "display_name": _text(t.display_name),
+                }
+                for t in session.tenants or ()
             ]
             return self.json_reply(
                 200, {"needs_tenant_choice": True, "user": user, "tenants": tenants}
@@ -450,25 +456,25 @@ class MiddlewareCore:
         payload: dict[str, Any] = {
             "access_token": session.access_token,
             "token_type": "Bearer",
-            "expires_in": session.expires_in,
-            "tenant_id": session.tenant_id,
-            "role": session.role,
+            "expires_in": session.expires_in or 0,
+            "tenant_id": _text(session.tenant_id),
+            "role": _text(session.role),
             "user": user,
         }
         if session.expires_at_raw:
             payload["expires_at"] = session.expires_at_raw
-        return self._with_refresh(payload, session.refresh_token, view)
+        return self._with_refresh(payload, _text(session.refresh_token), view)
 
     def mint_reply(self, minted: MintResult, view: RequestView) -> Reply:
         """A refresh answer: the new access token; the rotated refresh token as configured."""
         payload: dict[str, Any] = {
             "access_token": minted.access_token,
             "token_type": "Bearer",
-            "expires_in": minted.expires_in,
-            "tenant_id": minted.tenant_id,
-            "role": minted.role,
+            "expires_in": minted.expires_in or 0,
+            "tenant_id": _text(minted.tenant_id),
+            "role": _text(minted.role),
         }
-        return self._with_refresh(payload, minted.refresh_token, view)
+        return self._with_refresh(payload, _text(minted.refresh_token), view)
 
     def logout_reply(self, view: RequestView) -> Reply:
         """204, and the refresh cookie cleared (cookie mode)."""
@@ -535,3 +541,7 @@ _FIELDS: dict[Route, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Route.REFRESH: ((), ("refresh_token", "tenant_id")),
     Route.LOGOUT: ((), ("refresh_token",)),
 }
+
+
+def _text(value: str | None) -> str:
+    return value or ""

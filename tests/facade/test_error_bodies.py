@@ -122,5 +122,5 @@ async def test_a_plain_text_404_means_no_step_up_challenge(
         emulator.faults.go_not_found_next(path_prefix="/auth/mfa/challenge")
         challenge = await call(realm.auth.mint_mfa_challenge(access_token))
         assert not challenge.available
-        assert challenge.methods == ()
+        assert challenge.methods is None
         assert sent.count("POST", "/auth/mfa/challenge") == 1

@@ -120,7 +120,9 @@ async def test_several_tenants_answer_a_tenant_choice_then_login_with_one(
     async with open_realm(face, emulator) as (realm, _):
         choice = await login(realm, emulator, user)
         assert choice.needs_tenant_choice
-        assert (choice.access_token, choice.refresh_token) == ("", "")
+        assert not choice.access_token
+        assert not choice.refresh_token
+        assert choice.user is not None
         assert choice.user.id == user.id
         assert {(t.tenant_id, t.role) for t in choice.tenants} == {
             (first, "owner"),
@@ -136,7 +138,6 @@ def test_user_is_read_from_the_access_token_when_the_answer_omits_it() -> None:
     segment = _b64(json.dumps(payload).encode())
     wire = WireSession.from_dict(
         {
-            "kind": "session",
             "access_token": f"{_b64(b'{}')}.{segment}.sig",
             "refresh_token": "rrt_x",
             "expires_in": 60,
@@ -145,14 +146,15 @@ def test_user_is_read_from_the_access_token_when_the_answer_omits_it() -> None:
         }
     )
     session = _wire.session(wire)
+    assert session.user is not None
     assert (session.user.id, session.user.email) == ("usr_from_token", "tok@example.test")
-    assert session.tenants == ()
+    assert session.tenants is None  # absent is None
     assert session.expires_at is None
     # Not a JWT at all: the user stays empty rather than failing the login.
-    opaque = WireSession.from_dict(
-        {"kind": "session", "access_token": "opaque", "refresh_token": "r", "expires_in": 1}
-    )
-    assert _wire.session(opaque).user.id == ""
+    opaque = WireSession.from_dict({"access_token": "opaque", "refresh_token": "r"})
+    user = _wire.session(opaque).user
+    assert user is not None
+    assert user.id is None
 
 
 def _b64(raw: bytes) -> str:
@@ -233,13 +235,16 @@ async def test_step_up_through_mint_mfa_challenge(
         )
         assert isinstance(challenge, MFAChallenge)
         assert challenge.available
-        assert challenge.methods == ("totp", "backup_code")
-        assert challenge.token not in repr(challenge)
+        assert challenge.methods == ["totp", "backup_code"]
+        assert challenge.mfa_challenge_token
+        assert challenge.mfa_challenge_token not in repr(challenge)
         minted = next(s for s in sent.sent if s.path == "/auth/mfa/challenge")
         # The call rode the user's token, not the platform token.
         assert minted.headers["authorization"] == f"Bearer {first.access_token}"
         assert minted.headers["x-on-behalf-of-ip"] == "203.0.113.5"
-        fresh = await call(realm.auth.mfa_verify(challenge.token, mfa_user.totp_now()))
+        fresh = await call(
+            realm.auth.mfa_verify(challenge.mfa_challenge_token, mfa_user.totp_now())
+        )
         fresh_claims = _wire.unverified_claims(fresh.access_token)
         assert fresh_claims["mfa_at"] >= first_mfa_at + 600
         # After the user-bearer call, calls ride the platform token again.
@@ -259,7 +264,7 @@ async def test_mint_mfa_challenge_is_empty_when_the_issuer_has_none(
         emulator.faults.fail_next(1, status=501, path_prefix="/auth/mfa/challenge")
         empty = await call(realm.auth.mint_mfa_challenge(session.access_token))
         assert not empty.available
-        assert (empty.token, empty.methods) == ("", ())
+        assert (empty.mfa_challenge_token, empty.methods) == (None, None)
         # Anything else is still an error: a bad bearer is the caller's problem.
         err = await error_of(lambda: realm.auth.mint_mfa_challenge("not.a.jwt"))
         assert err.code is ErrorCode.UNAUTHORIZED

@@ -62,13 +62,15 @@ async def test_api_key_create_list_revoke(face: str, emulator: RealmEmulator) ->
     async with open_realm(face, emulator) as (realm, sent):
         key = await call(realm.api_keys.create("worker", scopes=["tenants"]))
         assert isinstance(key, APIKey)
+        assert key.secret is not None
+        assert key.prefix is not None
         assert key.secret.startswith(key.prefix)
-        assert key.scopes == ("tenants",)
+        assert key.scopes == ["tenants"]
         assert key.secret not in repr(key)
         assert sent.sent[-1].headers["idempotency-key"]
         listed = await collect(realm.api_keys.list(limit=1))
         assert [k.id for k in listed] == [emulator.realm.api_key_id, key.id]
-        assert all(k.secret == "" for k in listed)  # secrets only on creation
+        assert all(k.secret is None for k in listed)  # secrets only on creation
 
         # The new secret works as a realm API key of its own.
         cls = realmid.AsyncRealm if face == "async" else realmid.Realm
@@ -80,7 +82,7 @@ async def test_api_key_create_list_revoke(face: str, emulator: RealmEmulator) ->
 
         revoked = await call(realm.api_keys.revoke(key.id))
         assert revoked.revoked_at
-        assert revoked.secret == ""
+        assert revoked.secret is None
         twice = await error_of(lambda: realm.api_keys.revoke(key.id))
         assert twice.code is ErrorCode.CONFLICT
         unknown = await error_of(lambda: realm.api_keys.revoke("key_missing"))
@@ -101,6 +103,9 @@ async def test_config_update(face: str, emulator: RealmEmulator) -> None:
         assert json.loads(sent.sent[-1].body) == {"otp_login_enabled": True, "session_limit": 3}
         assert emulator.config()["session_limit"] == 3
         unlimited = await call(realm.config.update(session_limit=None))
+        # None is an explicit null here (unlimited), not an absent setting.
+        assert json.loads(sent.sent[-1].body) == {"session_limit": None}
+        assert emulator.config()["session_limit"] is None
         assert unlimited.session_limit is None
         unknown = await error_of(lambda: realm.config.update(no_such_setting=1))
         assert unknown.code is ErrorCode.BAD_REQUEST

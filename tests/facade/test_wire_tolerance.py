@@ -46,26 +46,32 @@ def realm_answering(path: str, body: Any) -> realmid.Realm:
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "user"),
     [
         # The Go Session of a user who must choose: empty tokens, a zero user.
-        {
-            "access_token": "",
-            "refresh_token": "",
-            "expires_in": 0,
-            "user": {"id": ""},
-            "tenants": [{"tenant_id": "t1", "role": "owner"}, {"tenant_id": "t2", "role": ""}],
-        },
+        (
+            {
+                "access_token": "",
+                "refresh_token": "",
+                "expires_in": 0,
+                "user": {"id": ""},
+                "tenants": [{"tenant_id": "t1", "role": "owner"}, {"tenant_id": "t2", "role": ""}],
+            },
+            {"id": ""},
+        ),
         # An issuer that leaves the empty members out.
-        {"tenants": [{"tenant_id": "t1", "role": "owner"}, {"id": "t2"}]},
+        ({"tenants": [{"tenant_id": "t1", "role": "owner"}, {"id": "t2"}]}, None),
     ],
 )
-def test_a_tenant_choice_is_told_by_its_missing_tokens(body: dict[str, Any]) -> None:
+def test_a_tenant_choice_is_told_by_its_missing_tokens(
+    body: dict[str, Any], user: dict[str, Any] | None
+) -> None:
     session = realm_answering("/auth/login", body).auth.login("provider-token")
     assert session.needs_tenant_choice
-    assert [t.tenant_id for t in session.tenants] == ["t1", "t2"]
+    assert session.tenants is not None
+    assert [t.tenant_id for t in session.tenants] == ["t1", "t2"]  # `id`: older issuers
     assert session.tenants[0].role == "owner"
-    assert session.user.id == ""
+    assert (session.user and session.user.to_dict()) == user
 
 
 def test_unknown_members_are_kept_and_not_printed() -> None:
@@ -79,22 +85,26 @@ def test_unknown_members_are_kept_and_not_printed() -> None:
     }
     session = realm_answering("/auth/login", body).auth.login("provider-token")
     assert not session.needs_tenant_choice
-    assert session.extra == {"session_handle": "sh_secret"}
-    assert session.tenants[0].extra == {"joined_at": 1700000000}
+    assert session.additional_properties == {"session_handle": "sh_secret"}
+    assert session.tenants is not None
+    assert session.tenants[0].additional_properties == {"joined_at": 1700000000}
     assert "sh_secret" not in repr(session)
+    # Written back as it came (plus the user the facade read from the token).
+    assert {k: v for k, v in session.to_dict().items() if k != "user"} == body
     # No `user` member: the reference reads it from the access token's claims.
+    assert session.user is not None
     assert (session.user.id, session.user.email) == ("usr_1", "ada@example.test")
 
 
-def test_a_minimal_session_parses_with_zero_values() -> None:
+def test_a_minimal_session_parses_with_absent_as_none() -> None:
     session = realm_answering("/auth/otp/login", {"access_token": jwt_with({"sub": "u"})})
     result = session.auth.otp_login("ada@example.test", "123456")
-    assert (result.refresh_token, result.expires_in, result.expires_at) == ("", 0, None)
-    assert (result.tenant_id, result.role, result.tenants) == ("", "", ())
+    assert (result.refresh_token, result.expires_in, result.expires_at) == (None, None, None)
+    assert (result.tenant_id, result.role, result.tenants) == (None, None, None)
 
 
 def test_a_mint_result_without_refresh_token_or_lifetime_parses() -> None:
     realm = realm_answering("/auth/token", {"access_token": "at_2", "tenant_id": "t1"})
     minted = realm.auth.token("rrt_1")
-    assert (minted.access_token, minted.refresh_token, minted.expires_in) == ("at_2", "", 0)
+    assert (minted.access_token, minted.refresh_token, minted.expires_in) == ("at_2", None, None)
     assert minted.tenant_id == "t1"

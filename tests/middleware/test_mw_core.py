@@ -286,7 +286,9 @@ def test_mfa_reason(
 def test_mfa_error_shapes() -> None:
     core = MiddlewareCore()
     with_challenge = core.mfa_error(
-        MFAGateReason.STALE_MFA, DEFAULT, MFAChallenge(token="chal-secret", methods=("totp",))
+        MFAGateReason.STALE_MFA,
+        DEFAULT,
+        MFAChallenge(mfa_challenge_token="chal-secret", methods=["totp"]),
     )
     assert (with_challenge.code, with_challenge.http_status) == (ErrorCode.MFA_REQUIRED, 412)
     reply = core.error_reply(with_challenge)

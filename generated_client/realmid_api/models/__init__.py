@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .jwk import Jwk
     from .jwks import Jwks
     from .logout_request import LogoutRequest
-    from .mfa_challenge import MfaChallenge
+    from .mfa_challenge import MFAChallenge
     from .mfa_confirm_request import MfaConfirmRequest
     from .mfa_enroll_result import MFAEnrollResult
     from .mfa_verify_request import MfaVerifyRequest
@@ -109,7 +109,7 @@ __all__ = (
     "Jwk",
     "Jwks",
     "LogoutRequest",
-    "MfaChallenge",
+    "MFAChallenge",
     "MfaConfirmRequest",
     "MFAEnrollResult",
     "MfaVerifyRequest",
@@ -189,7 +189,7 @@ _MODULE_BY_NAME: dict[str, str] = {
     "Jwk": ".jwk",
     "Jwks": ".jwks",
     "LogoutRequest": ".logout_request",
-    "MfaChallenge": ".mfa_challenge",
+    "MFAChallenge": ".mfa_challenge",
     "MfaConfirmRequest": ".mfa_confirm_request",
     "MFAEnrollResult": ".mfa_enroll_result",
     "MfaVerifyRequest": ".mfa_verify_request",

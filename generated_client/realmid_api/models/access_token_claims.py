@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="AccessTokenClaims")
 
@@ -39,14 +39,22 @@ class AccessTokenClaims:
     iat: int
     exp: int
     jti: str
-    nbf: int | Unset = UNSET
-    azp: str | Unset = UNSET
-    tenant_id: str | Unset = UNSET
-    role: str | Unset = UNSET
-    amr: list[str] | Unset = UNSET
-    acr: str | Unset = UNSET
-    mfa_at: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    nbf: int | None = None
+    azp: str | None = None
+    tenant_id: str | None = None
+    role: str | None = None
+    amr: list[str] | None = None
+    acr: str | None = None
+    mfa_at: int | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "AccessTokenClaims"}
 
     def to_dict(self) -> dict[str, Any]:
         iss = self.iss

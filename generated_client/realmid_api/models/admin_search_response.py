@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.search_hit import SearchHit
-
+from ..models.search_hit import SearchHit
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="AdminSearchResponse")
 
@@ -17,39 +16,47 @@ T = TypeVar("T", bound="AdminSearchResponse")
 class AdminSearchResponse:
     """
     Attributes:
-        items (list[SearchHit]):
+        items (list[SearchHit] | Unset):
     """
 
-    items: list[SearchHit]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    items: list[SearchHit] | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "AdminSearchResponse"}
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        items: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.items, Unset):
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-            }
-        )
+        field_dict.update({})
+        if items is not UNSET:
+            field_dict["items"] = items
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.search_hit import SearchHit  # noqa: PLC0415
-
         d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = SearchHit.from_dict(items_item_data)
+        _items = d.pop("items", UNSET)
+        items: list[SearchHit] | Unset = UNSET
+        if _items is not UNSET:
+            items = []
+            for items_item_data in _items:
+                items_item = SearchHit.from_dict(items_item_data)
 
-            items.append(items_item)
+                items.append(items_item)
 
         admin_search_response = cls(
             items=items,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="APIKey")
 
@@ -20,18 +21,28 @@ class APIKey:
         prefix (str | Unset):
         secret (str | Unset): Only present on creation.
         scopes (list[str] | Unset):
-        created_at (str | Unset):
-        revoked_at (str | Unset):
+        created_at (datetime.datetime | Unset):
+        revoked_at (datetime.datetime | Unset):
     """
 
     id: str
-    display_name: str | Unset = UNSET
-    prefix: str | Unset = UNSET
-    secret: str | Unset = UNSET
-    scopes: list[str] | Unset = UNSET
-    created_at: str | Unset = UNSET
-    revoked_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    display_name: str | None = None
+    prefix: str | None = None
+    secret: str | None = _attrs_field(default=None, repr=False)
+    scopes: list[str] | None = None
+    created_at: datetime.datetime | None = None
+    created_at_raw: str | None = None
+    revoked_at: datetime.datetime | None = None
+    revoked_at_raw: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "APIKey"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -46,9 +57,17 @@ class APIKey:
         if not isinstance(self.scopes, Unset):
             scopes = self.scopes
 
-        created_at = self.created_at
+        created_at: str | None = self.created_at_raw
+        if self.created_at is not None and (
+            created_at is None or parse_datetime(created_at) != self.created_at
+        ):
+            created_at = self.created_at.isoformat()
 
-        revoked_at = self.revoked_at
+        revoked_at: str | None = self.revoked_at_raw
+        if self.revoked_at is not None and (
+            revoked_at is None or parse_datetime(revoked_at) != self.revoked_at
+        ):
+            revoked_at = self.revoked_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -85,9 +104,13 @@ class APIKey:
 
         scopes = cast(list[str], d.pop("scopes", UNSET))
 
-        created_at = d.pop("created_at", UNSET)
+        _created_at = d.pop("created_at", None)
+        created_at_raw = _created_at if isinstance(_created_at, str) else None
+        created_at = parse_datetime(created_at_raw)
 
-        revoked_at = d.pop("revoked_at", UNSET)
+        _revoked_at = d.pop("revoked_at", None)
+        revoked_at_raw = _revoked_at if isinstance(_revoked_at, str) else None
+        revoked_at = parse_datetime(revoked_at_raw)
 
         api_key = cls(
             id=id,
@@ -96,7 +119,9 @@ class APIKey:
             secret=secret,
             scopes=scopes,
             created_at=created_at,
+            created_at_raw=created_at_raw,
             revoked_at=revoked_at,
+            revoked_at_raw=revoked_at_raw,
         )
 
         api_key.additional_properties = d

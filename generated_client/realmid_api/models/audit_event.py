@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="AuditEvent")
 
@@ -30,14 +30,22 @@ class AuditEvent:
     id: int
     occurred_at: int
     kind: str
-    actor_user_id: str | Unset = UNSET
-    actor_label: str | Unset = UNSET
-    platform_id: str | Unset = UNSET
-    tenant_id: str | Unset = UNSET
-    target_type: str | Unset = UNSET
-    target_id: str | Unset = UNSET
-    summary: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    actor_user_id: str | None = None
+    actor_label: str | None = None
+    platform_id: str | None = None
+    tenant_id: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    summary: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "AuditEvent"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.domain_txt import DomainTxt
-
+from ..models.domain_txt import DomainTxt
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="DomainClaim")
 
@@ -26,10 +23,18 @@ class DomainClaim:
     """
 
     hostname: str
-    claim_token: str | Unset = UNSET
-    txt_record: DomainTxt | Unset = UNSET
-    status: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    claim_token: str | None = None
+    txt_record: DomainTxt | None = None
+    status: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "DomainClaim"}
 
     def to_dict(self) -> dict[str, Any]:
         hostname = self.hostname
@@ -60,8 +65,6 @@ class DomainClaim:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.domain_txt import DomainTxt  # noqa: PLC0415
-
         d = dict(src_dict)
         hostname = d.pop("hostname")
 

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="Error")
 
@@ -29,12 +29,20 @@ class Error:
 
     code: str
     message: str
-    mfa_challenge_token: str | Unset = UNSET
-    methods: list[str] | Unset = UNSET
-    reason: str | Unset = UNSET
-    retry_after: int | Unset = UNSET
-    request_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    mfa_challenge_token: str | None = None
+    methods: list[str] | None = None
+    reason: str | None = None
+    retry_after: int | None = None
+    request_id: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "Error"}
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="IssueResponse")
 
@@ -15,24 +18,37 @@ class IssueResponse:
     Attributes:
         id (str):
         value (str):
-        expires_at (str): RFC 3339.
+        expires_at (datetime.datetime):
         purpose (str):
         subject_ref (str):
     """
 
     id: str
-    value: str
-    expires_at: str
+    value: str = _attrs_field(repr=False)
     purpose: str
     subject_ref: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    expires_at: datetime.datetime | None = None
+    expires_at_raw: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "IssueResponse"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         value = self.value
 
-        expires_at = self.expires_at
+        expires_at: str | None = self.expires_at_raw
+        if self.expires_at is not None and (
+            expires_at is None or parse_datetime(expires_at) != self.expires_at
+        ):
+            expires_at = self.expires_at.isoformat()
 
         purpose = self.purpose
 
@@ -44,11 +60,12 @@ class IssueResponse:
             {
                 "id": id,
                 "value": value,
-                "expires_at": expires_at,
                 "purpose": purpose,
                 "subject_ref": subject_ref,
             }
         )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
 
         return field_dict
 
@@ -59,7 +76,9 @@ class IssueResponse:
 
         value = d.pop("value")
 
-        expires_at = d.pop("expires_at")
+        _expires_at = d.pop("expires_at", None)
+        expires_at_raw = _expires_at if isinstance(_expires_at, str) else None
+        expires_at = parse_datetime(expires_at_raw)
 
         purpose = d.pop("purpose")
 
@@ -69,6 +88,7 @@ class IssueResponse:
             id=id,
             value=value,
             expires_at=expires_at,
+            expires_at_raw=expires_at_raw,
             purpose=purpose,
             subject_ref=subject_ref,
         )

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="Jwk")
 
@@ -26,12 +26,20 @@ class Jwk:
 
     kty: str
     kid: str
-    use: str | Unset = UNSET
-    alg: str | Unset = UNSET
-    key_ops: list[str] | Unset = UNSET
-    n: str | Unset = UNSET
-    e: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    use: str | None = None
+    alg: str | None = None
+    key_ops: list[str] | None = None
+    n: str | None = None
+    e: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "Jwk"}
 
     def to_dict(self) -> dict[str, Any]:
         kty = self.kty

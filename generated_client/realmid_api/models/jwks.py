@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.jwk import Jwk
-
+from ..models.jwk import Jwk
+from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="Jwks")
 
@@ -21,7 +20,15 @@ class Jwks:
     """
 
     keys: list[Jwk]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "Jwks"}
 
     def to_dict(self) -> dict[str, Any]:
         keys = []
@@ -41,8 +48,6 @@ class Jwks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.jwk import Jwk  # noqa: PLC0415
-
         d = dict(src_dict)
         keys = []
         _keys = d.pop("keys")

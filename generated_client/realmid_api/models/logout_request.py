@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="LogoutRequest")
 
@@ -18,8 +18,16 @@ class LogoutRequest:
         refresh_token (str | Unset): Omitted means the caller's cookie / current session.
     """
 
-    refresh_token: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    refresh_token: str | None = _attrs_field(default=None, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "LogoutRequest"}
 
     def to_dict(self) -> dict[str, Any]:
         refresh_token = self.refresh_token

@@ -6,43 +6,61 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="MfaChallenge")
+from ..types import UNSET, Unset, pydantic_core_schema
+
+T = TypeVar("T", bound="MFAChallenge")
 
 
 @_attrs_define
-class MfaChallenge:
-    """
-    Attributes:
-        mfa_challenge_token (str):
-        methods (list[str]):
+class MFAChallenge:
+    """A step-up challenge (`realm.auth.mint_mfa_challenge`). Empty (`available` False) when
+    the issuer has no challenge to offer, so a middleware falls back to a plain 412.
+
+        Attributes:
+            mfa_challenge_token (str | Unset):
+            methods (list[str] | Unset):
     """
 
-    mfa_challenge_token: str
-    methods: list[str]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    mfa_challenge_token: str | None = _attrs_field(default=None, repr=False)
+    methods: list[str] | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @property
+    def available(self) -> bool:
+        """Whether a challenge was minted."""
+        return bool(self.mfa_challenge_token)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "MFAChallenge"}
 
     def to_dict(self) -> dict[str, Any]:
         mfa_challenge_token = self.mfa_challenge_token
 
-        methods = self.methods
+        methods: list[str] | Unset = UNSET
+        if not isinstance(self.methods, Unset):
+            methods = self.methods
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "mfa_challenge_token": mfa_challenge_token,
-                "methods": methods,
-            }
-        )
+        field_dict.update({})
+        if mfa_challenge_token is not UNSET:
+            field_dict["mfa_challenge_token"] = mfa_challenge_token
+        if methods is not UNSET:
+            field_dict["methods"] = methods
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        mfa_challenge_token = d.pop("mfa_challenge_token")
+        mfa_challenge_token = d.pop("mfa_challenge_token", UNSET)
 
-        methods = cast(list[str], d.pop("methods"))
+        methods = cast(list[str], d.pop("methods", UNSET))
 
         mfa_challenge = cls(
             mfa_challenge_token=mfa_challenge_token,

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import pydantic_core_schema
+
 T = TypeVar("T", bound="MfaConfirmRequest")
 
 
@@ -16,8 +18,16 @@ class MfaConfirmRequest:
         code (str):
     """
 
-    code: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    code: str = _attrs_field(repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "MfaConfirmRequest"}
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code

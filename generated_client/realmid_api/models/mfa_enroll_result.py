@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="MFAEnrollResult")
 
@@ -20,10 +20,18 @@ class MFAEnrollResult:
         backup_codes (list[str] | Unset):
     """
 
-    secret: str | Unset = UNSET
-    otpauth_uri: str | Unset = UNSET
-    backup_codes: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    secret: str | None = _attrs_field(default=None, repr=False)
+    otpauth_uri: str | None = _attrs_field(default=None, repr=False)
+    backup_codes: list[str] | None = _attrs_field(default=None, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "MFAEnrollResult"}
 
     def to_dict(self) -> dict[str, Any]:
         secret = self.secret

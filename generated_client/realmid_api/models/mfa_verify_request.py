@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="MfaVerifyRequest")
 
@@ -21,9 +21,17 @@ class MfaVerifyRequest:
     """
 
     mfa_challenge_token: str
-    code: str
-    method: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    code: str = _attrs_field(repr=False)
+    method: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "MfaVerifyRequest"}
 
     def to_dict(self) -> dict[str, Any]:
         mfa_challenge_token = self.mfa_challenge_token

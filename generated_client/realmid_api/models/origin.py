@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Origin")
 
@@ -20,7 +21,7 @@ class Origin:
         entity_type (str):
         entity_id (str):
         verification_id (None | str | Unset):
-        created_at (str | Unset):
+        created_at (datetime.datetime | Unset):
         detached_at (None | str | Unset):
     """
 
@@ -28,10 +29,19 @@ class Origin:
     domain: str
     entity_type: str
     entity_id: str
-    verification_id: None | str | Unset = UNSET
-    created_at: str | Unset = UNSET
-    detached_at: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    verification_id: None | str = None
+    created_at: datetime.datetime | None = None
+    created_at_raw: str | None = None
+    detached_at: None | str = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "Origin"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -48,7 +58,11 @@ class Origin:
         else:
             verification_id = self.verification_id
 
-        created_at = self.created_at
+        created_at: str | None = self.created_at_raw
+        if self.created_at is not None and (
+            created_at is None or parse_datetime(created_at) != self.created_at
+        ):
+            created_at = self.created_at.isoformat()
 
         detached_at: None | str | Unset
         if isinstance(self.detached_at, Unset):
@@ -95,7 +109,9 @@ class Origin:
 
         verification_id = _parse_verification_id(d.pop("verification_id", UNSET))
 
-        created_at = d.pop("created_at", UNSET)
+        _created_at = d.pop("created_at", None)
+        created_at_raw = _created_at if isinstance(_created_at, str) else None
+        created_at = parse_datetime(created_at_raw)
 
         def _parse_detached_at(data: object) -> None | str | Unset:
             if data is None:
@@ -113,6 +129,7 @@ class Origin:
             entity_id=entity_id,
             verification_id=verification_id,
             created_at=created_at,
+            created_at_raw=created_at_raw,
             detached_at=detached_at,
         )
 

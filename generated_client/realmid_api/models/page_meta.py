@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="PageMeta")
 
@@ -20,9 +20,17 @@ class PageMeta:
         total (int | Unset): The count over all pages, when the server knows it cheaply.
     """
 
-    next_cursor: None | str | Unset = UNSET
-    total: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    next_cursor: None | str = None
+    total: int | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "PageMeta"}
 
     def to_dict(self) -> dict[str, Any]:
         next_cursor: None | str | Unset

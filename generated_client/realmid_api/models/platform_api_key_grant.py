@@ -6,6 +6,8 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import pydantic_core_schema
+
 T = TypeVar("T", bound="PlatformApiKeyGrant")
 
 
@@ -21,8 +23,16 @@ class PlatformApiKeyGrant:
 
     grant_type: Literal["platform_api_key"]
     realm_id: str
-    api_key: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    api_key: str = _attrs_field(repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "PlatformApiKeyGrant"}
 
     def to_dict(self) -> dict[str, Any]:
         grant_type = self.grant_type

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformOwner")
 
@@ -20,10 +20,18 @@ class PlatformOwner:
         email (str | Unset):
     """
 
-    user_id: str | Unset = UNSET
-    name: str | Unset = UNSET
-    email: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    user_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "PlatformOwner"}
 
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.platform_owner import PlatformOwner
-
+from ..models.platform_owner import PlatformOwner
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformSummary")
 
@@ -33,17 +30,25 @@ class PlatformSummary:
     """
 
     id: str
-    display_name: str | Unset = UNSET
-    slug: str | Unset = UNSET
-    status: str | Unset = UNSET
-    signup_mode: str | Unset = UNSET
-    domains: list[str] | Unset = UNSET
-    owner: PlatformOwner | Unset = UNSET
-    tenants_count: int | Unset = UNSET
-    users_count: int | Unset = UNSET
-    last_activity_at: int | Unset = UNSET
-    created_at: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    display_name: str | None = None
+    slug: str | None = None
+    status: str | None = None
+    signup_mode: str | None = None
+    domains: list[str] | None = None
+    owner: PlatformOwner | None = None
+    tenants_count: int | None = None
+    users_count: int | None = None
+    last_activity_at: int | None = None
+    created_at: int | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "PlatformSummary"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -104,8 +109,6 @@ class PlatformSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.platform_owner import PlatformOwner  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformTokenResponse")
 
@@ -26,11 +26,19 @@ class PlatformTokenResponse:
             token_type (str | Unset):
     """
 
-    access_token: str
-    refresh_token: str | Unset = UNSET
-    expires_in: int | Unset = UNSET
-    token_type: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    access_token: str = _attrs_field(repr=False)
+    refresh_token: str | None = _attrs_field(default=None, repr=False)
+    expires_in: int | None = None
+    token_type: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "PlatformTokenResponse"}
 
     def to_dict(self) -> dict[str, Any]:
         access_token = self.access_token

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="RealmConfig")
 
@@ -28,15 +28,23 @@ class RealmConfig:
         platform_token_ttl (int | Unset): Lifetime of platform access tokens, seconds.
     """
 
-    platform_refresh_rotates: bool | Unset = UNSET
-    otp_login_enabled: bool | Unset = UNSET
-    otp_mfa_enabled: bool | Unset = UNSET
-    mfa_session_ttl_seconds: int | Unset = UNSET
-    require_bff_login: bool | Unset = UNSET
-    session_limit: int | None | Unset = UNSET
-    access_token_ttl: int | Unset = UNSET
-    platform_token_ttl: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    platform_refresh_rotates: bool | None = None
+    otp_login_enabled: bool | None = None
+    otp_mfa_enabled: bool | None = None
+    mfa_session_ttl_seconds: int | None = None
+    require_bff_login: bool | None = None
+    session_limit: int | None = None
+    access_token_ttl: int | None = None
+    platform_token_ttl: int | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "RealmConfig"}
 
     def to_dict(self) -> dict[str, Any]:
         platform_refresh_rotates = self.platform_refresh_rotates

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="RoleObject")
 
@@ -17,32 +17,42 @@ class RoleObject:
     Attributes:
         id (str):
         name (str):
-        permissions (list[str]):
         is_system (bool):
         display_name (str | Unset):
+        permissions (list[str] | Unset):
         created_at (int | Unset):
         updated_at (int | Unset):
     """
 
     id: str
     name: str
-    permissions: list[str]
     is_system: bool
-    display_name: str | Unset = UNSET
-    created_at: int | Unset = UNSET
-    updated_at: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    display_name: str | None = None
+    permissions: list[str] | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "RoleObject"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
 
-        permissions = self.permissions
-
         is_system = self.is_system
 
         display_name = self.display_name
+
+        permissions: list[str] | Unset = UNSET
+        if not isinstance(self.permissions, Unset):
+            permissions = self.permissions
 
         created_at = self.created_at
 
@@ -54,12 +64,13 @@ class RoleObject:
             {
                 "id": id,
                 "name": name,
-                "permissions": permissions,
                 "is_system": is_system,
             }
         )
         if display_name is not UNSET:
             field_dict["display_name"] = display_name
+        if permissions is not UNSET:
+            field_dict["permissions"] = permissions
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
@@ -74,11 +85,11 @@ class RoleObject:
 
         name = d.pop("name")
 
-        permissions = cast(list[str], d.pop("permissions"))
-
         is_system = d.pop("is_system")
 
         display_name = d.pop("display_name", UNSET)
+
+        permissions = cast(list[str], d.pop("permissions", UNSET))
 
         created_at = d.pop("created_at", UNSET)
 
@@ -87,9 +98,9 @@ class RoleObject:
         role_object = cls(
             id=id,
             name=name,
-            permissions=permissions,
             is_system=is_system,
             display_name=display_name,
+            permissions=permissions,
             created_at=created_at,
             updated_at=updated_at,
         )

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.tenant_ref import TenantRef
-    from ..models.user_summary import UserSummary
-
+from ..models.tenant_ref import TenantRef
+from ..models.user_summary import UserSummary
+from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Session")
 
@@ -27,22 +25,36 @@ class Session:
             access_token (str | Unset):
             refresh_token (str | Unset):
             expires_in (int | Unset):
-            expires_at (str | Unset): RFC 3339.
+            expires_at (datetime.datetime | Unset):
             tenant_id (str | Unset):
             role (str | Unset):
             user (UserSummary | Unset):
             tenants (list[TenantRef] | Unset):
     """
 
-    access_token: str | Unset = UNSET
-    refresh_token: str | Unset = UNSET
-    expires_in: int | Unset = UNSET
-    expires_at: str | Unset = UNSET
-    tenant_id: str | Unset = UNSET
-    role: str | Unset = UNSET
-    user: UserSummary | Unset = UNSET
-    tenants: list[TenantRef] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    access_token: str | None = _attrs_field(default=None, repr=False)
+    refresh_token: str | None = _attrs_field(default=None, repr=False)
+    expires_in: int | None = None
+    expires_at: datetime.datetime | None = None
+    expires_at_raw: str | None = None
+    tenant_id: str | None = None
+    role: str | None = None
+    user: UserSummary | None = None
+    tenants: list[TenantRef] | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @property
+    def needs_tenant_choice(self) -> bool:
+        """True for the several-tenants answer: no tokens yet, pick one of `tenants`."""
+        return not self.access_token
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "Session"}
 
     def to_dict(self) -> dict[str, Any]:
         access_token = self.access_token
@@ -51,7 +63,11 @@ class Session:
 
         expires_in = self.expires_in
 
-        expires_at = self.expires_at
+        expires_at: str | None = self.expires_at_raw
+        if self.expires_at is not None and (
+            expires_at is None or parse_datetime(expires_at) != self.expires_at
+        ):
+            expires_at = self.expires_at.isoformat()
 
         tenant_id = self.tenant_id
 
@@ -92,9 +108,6 @@ class Session:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tenant_ref import TenantRef  # noqa: PLC0415
-        from ..models.user_summary import UserSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         access_token = d.pop("access_token", UNSET)
 
@@ -102,7 +115,9 @@ class Session:
 
         expires_in = d.pop("expires_in", UNSET)
 
-        expires_at = d.pop("expires_at", UNSET)
+        _expires_at = d.pop("expires_at", None)
+        expires_at_raw = _expires_at if isinstance(_expires_at, str) else None
+        expires_at = parse_datetime(expires_at_raw)
 
         tenant_id = d.pop("tenant_id", UNSET)
 
@@ -129,6 +144,7 @@ class Session:
             refresh_token=refresh_token,
             expires_in=expires_in,
             expires_at=expires_at,
+            expires_at_raw=expires_at_raw,
             tenant_id=tenant_id,
             role=role,
             user=user,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="SessionInfo")
 
@@ -16,25 +17,43 @@ class SessionInfo:
     """
     Attributes:
         id (str):
-        created_at (str | Unset):
-        last_used_at (str | Unset):
+        created_at (datetime.datetime | Unset):
+        last_used_at (datetime.datetime | Unset):
         user_agent (str | Unset):
         ip (str | Unset):
     """
 
     id: str
-    created_at: str | Unset = UNSET
-    last_used_at: str | Unset = UNSET
-    user_agent: str | Unset = UNSET
-    ip: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    created_at: datetime.datetime | None = None
+    created_at_raw: str | None = None
+    last_used_at: datetime.datetime | None = None
+    last_used_at_raw: str | None = None
+    user_agent: str | None = None
+    ip: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "SessionInfo"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        created_at = self.created_at
+        created_at: str | None = self.created_at_raw
+        if self.created_at is not None and (
+            created_at is None or parse_datetime(created_at) != self.created_at
+        ):
+            created_at = self.created_at.isoformat()
 
-        last_used_at = self.last_used_at
+        last_used_at: str | None = self.last_used_at_raw
+        if self.last_used_at is not None and (
+            last_used_at is None or parse_datetime(last_used_at) != self.last_used_at
+        ):
+            last_used_at = self.last_used_at.isoformat()
 
         user_agent = self.user_agent
 
@@ -63,9 +82,13 @@ class SessionInfo:
         d = dict(src_dict)
         id = d.pop("id")
 
-        created_at = d.pop("created_at", UNSET)
+        _created_at = d.pop("created_at", None)
+        created_at_raw = _created_at if isinstance(_created_at, str) else None
+        created_at = parse_datetime(created_at_raw)
 
-        last_used_at = d.pop("last_used_at", UNSET)
+        _last_used_at = d.pop("last_used_at", None)
+        last_used_at_raw = _last_used_at if isinstance(_last_used_at, str) else None
+        last_used_at = parse_datetime(last_used_at_raw)
 
         user_agent = d.pop("user_agent", UNSET)
 
@@ -74,7 +97,9 @@ class SessionInfo:
         session_info = cls(
             id=id,
             created_at=created_at,
+            created_at_raw=created_at_raw,
             last_used_at=last_used_at,
+            last_used_at_raw=last_used_at_raw,
             user_agent=user_agent,
             ip=ip,
         )

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.session_info import SessionInfo
-
+from ..models.session_info import SessionInfo
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="SessionInfoPage")
 
@@ -19,22 +16,25 @@ T = TypeVar("T", bound="SessionInfoPage")
 class SessionInfoPage:
     """
     Attributes:
-        items (list[SessionInfo]):
         next_cursor (None | str | Unset): Pass as `cursor` for the next page; null or absent on the last page.
         total (int | Unset): The count over all pages, when the server knows it cheaply.
+        items (list[SessionInfo] | Unset):
     """
 
-    items: list[SessionInfo]
-    next_cursor: None | str | Unset = UNSET
-    total: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    next_cursor: None | str = None
+    total: int | None = None
+    items: list[SessionInfo] | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "SessionInfoPage"}
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
-
         next_cursor: None | str | Unset
         if isinstance(self.next_cursor, Unset):
             next_cursor = UNSET
@@ -43,31 +43,28 @@ class SessionInfoPage:
 
         total = self.total
 
+        items: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.items, Unset):
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-            }
-        )
+        field_dict.update({})
         if next_cursor is not UNSET:
             field_dict["next_cursor"] = next_cursor
         if total is not UNSET:
             field_dict["total"] = total
+        if items is not UNSET:
+            field_dict["items"] = items
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.session_info import SessionInfo  # noqa: PLC0415
-
         d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = SessionInfo.from_dict(items_item_data)
-
-            items.append(items_item)
 
         def _parse_next_cursor(data: object) -> None | str | Unset:
             if data is None:
@@ -80,10 +77,19 @@ class SessionInfoPage:
 
         total = d.pop("total", UNSET)
 
+        _items = d.pop("items", UNSET)
+        items: list[SessionInfo] | Unset = UNSET
+        if _items is not UNSET:
+            items = []
+            for items_item_data in _items:
+                items_item = SessionInfo.from_dict(items_item_data)
+
+                items.append(items_item)
+
         session_info_page = cls(
-            items=items,
             next_cursor=next_cursor,
             total=total,
+            items=items,
         )
 
         session_info_page.additional_properties = d

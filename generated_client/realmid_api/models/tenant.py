@@ -1,16 +1,14 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.tenant_config import TenantConfig
-
+from ..models.tenant_config import TenantConfig
+from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Tenant")
 
@@ -25,19 +23,29 @@ class Tenant:
         signup_mode (str | Unset):
         allowed_domains (list[str] | Unset):
         config (TenantConfig | Unset):
-        created_at (str | Unset):
-        updated_at (str | Unset):
+        created_at (datetime.datetime | Unset):
+        updated_at (datetime.datetime | Unset):
     """
 
     id: str
-    display_name: str | Unset = UNSET
-    owner_user_id: str | Unset = UNSET
-    signup_mode: str | Unset = UNSET
-    allowed_domains: list[str] | Unset = UNSET
-    config: TenantConfig | Unset = UNSET
-    created_at: str | Unset = UNSET
-    updated_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    display_name: str | None = None
+    owner_user_id: str | None = None
+    signup_mode: str | None = None
+    allowed_domains: list[str] | None = None
+    config: TenantConfig | None = None
+    created_at: datetime.datetime | None = None
+    created_at_raw: str | None = None
+    updated_at: datetime.datetime | None = None
+    updated_at_raw: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "Tenant"}
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -56,9 +64,17 @@ class Tenant:
         if not isinstance(self.config, Unset):
             config = self.config.to_dict()
 
-        created_at = self.created_at
+        created_at: str | None = self.created_at_raw
+        if self.created_at is not None and (
+            created_at is None or parse_datetime(created_at) != self.created_at
+        ):
+            created_at = self.created_at.isoformat()
 
-        updated_at = self.updated_at
+        updated_at: str | None = self.updated_at_raw
+        if self.updated_at is not None and (
+            updated_at is None or parse_datetime(updated_at) != self.updated_at
+        ):
+            updated_at = self.updated_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,8 +102,6 @@ class Tenant:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tenant_config import TenantConfig  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -106,9 +120,13 @@ class Tenant:
         else:
             config = TenantConfig.from_dict(_config)
 
-        created_at = d.pop("created_at", UNSET)
+        _created_at = d.pop("created_at", None)
+        created_at_raw = _created_at if isinstance(_created_at, str) else None
+        created_at = parse_datetime(created_at_raw)
 
-        updated_at = d.pop("updated_at", UNSET)
+        _updated_at = d.pop("updated_at", None)
+        updated_at_raw = _updated_at if isinstance(_updated_at, str) else None
+        updated_at = parse_datetime(updated_at_raw)
 
         tenant = cls(
             id=id,
@@ -118,7 +136,9 @@ class Tenant:
             allowed_domains=allowed_domains,
             config=config,
             created_at=created_at,
+            created_at_raw=created_at_raw,
             updated_at=updated_at,
+            updated_at_raw=updated_at_raw,
         )
 
         tenant.additional_properties = d

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantCreate")
 
@@ -22,9 +22,17 @@ class TenantCreate:
     """
 
     display_name: str
-    allowed_domains: list[str] | Unset = UNSET
-    signup_mode: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    allowed_domains: list[str] | None = None
+    signup_mode: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "TenantCreate"}
 
     def to_dict(self) -> dict[str, Any]:
         display_name = self.display_name

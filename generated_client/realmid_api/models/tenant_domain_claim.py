@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantDomainClaim")
 
@@ -27,11 +27,19 @@ class TenantDomainClaim:
     domain: str
     status: str
     method: str
-    dns_record_name: str | Unset = UNSET
-    dns_record_value: str | Unset = UNSET
-    file_path: str | Unset = UNSET
-    file_content: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    dns_record_name: str | None = None
+    dns_record_value: str | None = None
+    file_path: str | None = None
+    file_content: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "TenantDomainClaim"}
 
     def to_dict(self) -> dict[str, Any]:
         domain = self.domain

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.token_request_custom_claims import TokenRequestCustomClaims
 from ..models.token_request_grant_type import TokenRequestGrantType, check_token_request_grant_type
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.token_request_custom_claims import TokenRequestCustomClaims
-
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="TokenRequest")
 
@@ -32,11 +29,19 @@ class TokenRequest:
                 are refused.
     """
 
-    grant_type: TokenRequestGrantType | Unset = UNSET
-    refresh_token: str | Unset = UNSET
-    tenant_id: str | Unset = UNSET
-    custom_claims: TokenRequestCustomClaims | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    grant_type: TokenRequestGrantType | None = None
+    refresh_token: str | None = _attrs_field(default=None, repr=False)
+    tenant_id: str | None = None
+    custom_claims: TokenRequestCustomClaims | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "TokenRequest"}
 
     def to_dict(self) -> dict[str, Any]:
         grant_type: str | Unset = UNSET
@@ -67,8 +72,6 @@ class TokenRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.token_request_custom_claims import TokenRequestCustomClaims  # noqa: PLC0415
-
         d = dict(src_dict)
         _grant_type = d.pop("grant_type", UNSET)
         grant_type: TokenRequestGrantType | Unset

@@ -6,7 +6,7 @@ from typing import Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="UserLoginRequest")
 
@@ -26,11 +26,19 @@ class UserLoginRequest:
     """
 
     method: str
-    provider_token: str
-    grant_type: Literal["provider_token"] | Unset = UNSET
-    realm_id: str | Unset = UNSET
-    tenant_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    provider_token: str = _attrs_field(repr=False)
+    grant_type: Literal["provider_token"] | None = None
+    realm_id: str | None = None
+    tenant_id: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "UserLoginRequest"}
 
     def to_dict(self) -> dict[str, Any]:
         method = self.method

@@ -10,6 +10,7 @@ from ..models.user_status_update_status import (
     UserStatusUpdateStatus,
     check_user_status_update_status,
 )
+from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="UserStatusUpdate")
 
@@ -22,7 +23,15 @@ class UserStatusUpdate:
     """
 
     status: UserStatusUpdateStatus
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "UserStatusUpdate"}
 
     def to_dict(self) -> dict[str, Any]:
         status: str = self.status

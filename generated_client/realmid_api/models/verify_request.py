@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import pydantic_core_schema
+
 T = TypeVar("T", bound="VerifyRequest")
 
 
@@ -20,8 +22,16 @@ class VerifyRequest:
 
     subject_ref: str
     purpose: str
-    presented: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    presented: str = _attrs_field(repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "VerifyRequest"}
 
     def to_dict(self) -> dict[str, Any]:
         subject_ref = self.subject_ref

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="VerifyResponse")
 
@@ -15,24 +18,37 @@ class VerifyResponse:
     Attributes:
         otp_id (str):
         issuer_user_id (str):
-        issued_at (str): RFC 3339.
+        issued_at (datetime.datetime):
         subject_ref (str):
         purpose (str):
     """
 
     otp_id: str
     issuer_user_id: str
-    issued_at: str
     subject_ref: str
     purpose: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    issued_at: datetime.datetime | None = None
+    issued_at_raw: str | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return pydantic_core_schema(cls)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "object", "title": "VerifyResponse"}
 
     def to_dict(self) -> dict[str, Any]:
         otp_id = self.otp_id
 
         issuer_user_id = self.issuer_user_id
 
-        issued_at = self.issued_at
+        issued_at: str | None = self.issued_at_raw
+        if self.issued_at is not None and (
+            issued_at is None or parse_datetime(issued_at) != self.issued_at
+        ):
+            issued_at = self.issued_at.isoformat()
 
         subject_ref = self.subject_ref
 
@@ -44,11 +60,12 @@ class VerifyResponse:
             {
                 "otp_id": otp_id,
                 "issuer_user_id": issuer_user_id,
-                "issued_at": issued_at,
                 "subject_ref": subject_ref,
                 "purpose": purpose,
             }
         )
+        if issued_at is not UNSET:
+            field_dict["issued_at"] = issued_at
 
         return field_dict
 
@@ -59,7 +76,9 @@ class VerifyResponse:
 
         issuer_user_id = d.pop("issuer_user_id")
 
-        issued_at = d.pop("issued_at")
+        _issued_at = d.pop("issued_at", None)
+        issued_at_raw = _issued_at if isinstance(_issued_at, str) else None
+        issued_at = parse_datetime(issued_at_raw)
 
         subject_ref = d.pop("subject_ref")
 
@@ -69,6 +88,7 @@ class VerifyResponse:
             otp_id=otp_id,
             issuer_user_id=issuer_user_id,
             issued_at=issued_at,
+            issued_at_raw=issued_at_raw,
             subject_ref=subject_ref,
             purpose=purpose,
         )

@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.mfa_challenge import MfaChallenge
+from ...models.mfa_challenge import MFAChallenge
 from ...types import UNSET, Response, Unset
 
 
@@ -29,9 +29,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | MfaChallenge | None:
+) -> Error | MFAChallenge | None:
     if response.status_code == 200:
-        response_200 = MfaChallenge.from_dict(response.json())
+        response_200 = MFAChallenge.from_dict(response.json())
 
         return response_200
 
@@ -51,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | MfaChallenge]:
+) -> Response[Error | MFAChallenge]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +64,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Response[Error | MfaChallenge]:
+) -> Response[Error | MFAChallenge]:
     """Mint a step-up MFA challenge for the bearer's session.
 
      The bearer is the user's verified access token. Used by the middleware when an
@@ -78,7 +78,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MfaChallenge]
+        Response[Error | MFAChallenge]
     """
 
     kwargs = _get_kwargs(
@@ -96,7 +96,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Error | MfaChallenge | None:
+) -> Error | MFAChallenge | None:
     """Mint a step-up MFA challenge for the bearer's session.
 
      The bearer is the user's verified access token. Used by the middleware when an
@@ -110,7 +110,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MfaChallenge
+        Error | MFAChallenge
     """
 
     return sync_detailed(
@@ -123,7 +123,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Response[Error | MfaChallenge]:
+) -> Response[Error | MFAChallenge]:
     """Mint a step-up MFA challenge for the bearer's session.
 
      The bearer is the user's verified access token. Used by the middleware when an
@@ -137,7 +137,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | MfaChallenge]
+        Response[Error | MFAChallenge]
     """
 
     kwargs = _get_kwargs(
@@ -153,7 +153,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     x_on_behalf_of_ip: str | Unset = UNSET,
-) -> Error | MfaChallenge | None:
+) -> Error | MFAChallenge | None:
     """Mint a step-up MFA challenge for the bearer's session.
 
      The bearer is the user's verified access token. Used by the middleware when an
@@ -167,7 +167,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | MfaChallenge
+        Error | MFAChallenge
     """
 
     return (
