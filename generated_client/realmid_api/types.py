@@ -74,7 +74,16 @@ def pydantic_core_schema(cls: Any) -> Any:
     from pydantic_core import core_schema
 
     def validate(value: Any) -> Any:
-        return value if isinstance(value, cls) else cls.from_dict(value)
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise ValueError(f"a {cls.__name__} is a JSON object, not {type(value).__name__}")
+        try:
+            return cls.from_dict(value)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # pydantic reports a ValueError as a validation error; the value is not echoed
+            # (it may hold a credential), only what was wrong with it.
+            raise ValueError(f"not a {cls.__name__} ({type(exc).__name__}: {exc})") from None
 
     return core_schema.no_info_plain_validator_function(
         validate,
