@@ -6,6 +6,10 @@ the schemes the operation lists, replay idempotent POSTs, run the handler under 
 state lock, then :func:`render` the answer: shape it for the profile (``emu.profile``),
 check it against the contract (violations are recorded for the test suite to assert on,
 never raised at the client) and serialize it.
+
+An operation of the contract that has no handler (a spec newer than the handlers) does
+not stop the emulator: it answers 501 ``not_implemented`` (:class:`NoHandler`), is
+listed by :func:`unhandled_operations` and logged once when the application is built.
 """
 
 from __future__ import annotations
@@ -50,6 +54,25 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+NOT_IMPLEMENTED = "not_implemented"
+
+
+def unhandled_operations(contract: Contract) -> tuple[str, ...]:
+    """The operation ids of ``contract`` no handler serves, sorted (each answers 501)."""
+    return tuple(sorted({op.operation_id for op in contract.operations} - ROUTES.keys()))
+
+
+class NoHandler(ApiError):
+    """501 ``not_implemented``: the contract has the operation, the emulator no handler for it.
+
+    A class of its own so the dispatcher can tell it from a handler's errors: no operation
+    documents a 501, and this one is deliberate, so the contract self-check skips it (as it
+    skips the raw fault answers) instead of recording a violation.
+    """
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(501, NOT_IMPLEMENTED, f"the emulator has no handler for {operation_id}")
+
 
 @dataclass
 class Runtime:
@@ -73,6 +96,11 @@ class Runtime:
     def profile(self, name: str) -> None:
         self._profile = checked_profile(name)
 
+    @property
+    def unhandled_operations(self) -> tuple[str, ...]:
+        """The contract's operations without a handler, sorted (they answer 501)."""
+        return unhandled_operations(self.contract)
+
     def record_violation(self, message: str) -> None:
         """Note an answer the contract does not allow (the test suite asserts none happen)."""
         with self.store.lock:
@@ -89,17 +117,20 @@ def json_bytes(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def render(runtime: Runtime, reply: Reply, op: Operation | None = None) -> Response:
+def render(
+    runtime: Runtime, reply: Reply, op: Operation | None = None, *, checked: bool = True
+) -> Response:
     """The one place an answer becomes a response: shaped, checked, serialized.
 
     The profile shapes every answer here alike (handler replies, error envelopes,
     idempotent replays, injected 5xx), and the contract self-check sees the body as it
     is sent. Without ``op`` (no operation matched, or a fault answered before routing)
-    there is nothing to check against.
+    there is nothing to check against; ``checked=False`` marks an answer deliberately
+    outside the contract (the 501 of an operation without a handler).
     """
     name = op.operation_id if op is not None else None
     body = shape_body(runtime.profile, name, reply.status, reply.body, reply.shape)
-    if op is not None:
+    if op is not None and checked:
         problem = op.check_response(reply.status, body)
         if problem is not None:
             runtime.record_violation(problem)
@@ -225,13 +256,21 @@ class QuietDrops(logging.Filter):
 
 
 class Dispatcher:
-    """Serves every contract operation from the handler table."""
+    """Serves every contract operation from the handler table (501 where it has none)."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        missing = {op.operation_id for op in runtime.contract.operations} - set(ROUTES)
-        if missing:
-            raise RuntimeError(f"operations without a handler: {sorted(missing)}")
+        # Logged here, once per emulator and operation, rather than per request: a suite
+        # calling the operation many times should not drown in the same warning.
+        for operation_id in runtime.unhandled_operations:
+            op = runtime.contract.by_id[operation_id]
+            log.warning(
+                "the emulator has no handler for %s (%s %s): it answers 501 %s",
+                operation_id,
+                op.method.upper(),
+                op.path,
+                NOT_IMPLEMENTED,
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry: any method on any path outside the control surface lands here."""
@@ -244,15 +283,19 @@ class Dispatcher:
         method = request.method.upper()
         path = request.scope["path"]
         op, path_params, path_known = self.runtime.contract.match(method, path)
+        checked = True
         try:
             reply = await self._serve(request, request_id, op, path_params, path_known)
+        except NoHandler as error:
+            reply = error_reply(error, request_id)
+            checked = False
         except ApiError as error:
             reply = error_reply(error, request_id)
         except Exception:
             log.exception("emulator handler failed")
             failure = ApiError(500, "server_error", "internal emulator error")
             reply = error_reply(failure, request_id)
-        return render(self.runtime, reply, op)
+        return render(self.runtime, reply, op, checked=checked)
 
     async def _serve(
         self,
@@ -286,7 +329,11 @@ class Dispatcher:
                     headers={"Allow": ", ".join(runtime.contract.methods_at(path))},
                 )
             raise not_found(f"no route {path}")
-        route = ROUTES[op.operation_id]
+        route = ROUTES.get(op.operation_id)
+        if route is None:
+            # Before validation and authentication: without a handler there is nothing to
+            # judge the request for, so every request to the operation gets the same 501.
+            raise NoHandler(op.operation_id)
         path_params, query, headers = self._parameters(op, request, raw_path_params)
         body = await self._body(op, request, route.field_codes)
         token = bearer(request.headers.get("authorization"))

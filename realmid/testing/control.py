@@ -82,6 +82,7 @@ def control_routes(runtime: Runtime) -> list[Route]:
             "kids": store.keys.kids(),
             "clock_offset": store.clock.offset,
             "profile": runtime.profile,
+            "unhandled_operations": list(runtime.unhandled_operations),
         }
 
     def profile(_: Request, body: dict[str, Any]) -> Any:

@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 
 from realmid.testing.app import QuietDrops, Runtime, build_app
 from realmid.testing.clock import Clock
-from realmid.testing.contract import get_contract
+from realmid.testing.contract import Contract, get_contract
 from realmid.testing.control import control_routes
 from realmid.testing.directory import USER_STATUSES, create_role
 from realmid.testing.faults import Faults
@@ -51,6 +51,11 @@ class RealmEmulator:
     add) or ``reference`` (exactly the reference's Go types); :attr:`profile` flips it at
     runtime.
 
+    ``contract`` is an OpenAPI document to serve instead of the one the SDK ships (e.g. a
+    newer spec). An operation of it without a handler answers 501 ``not_implemented``
+    rather than keeping the emulator from starting; :attr:`unhandled_operations` lists
+    them, and each is logged as a warning when the emulator is built.
+
     Thread-safe: the server runs in a background thread; helpers may be called from any
     thread while requests are in flight.
     """
@@ -66,6 +71,7 @@ class RealmEmulator:
         display_name: str = "Emulated Realm",
         control: bool = True,
         profile: str = DEFAULT,
+        contract: Mapping[str, Any] | None = None,
     ) -> None:
         checked_profile(profile)
         self._host = host
@@ -78,7 +84,8 @@ class RealmEmulator:
         self.faults = Faults(store.lock)
         self._runtime = Runtime(
             store=store,
-            contract=get_contract(),
+            # The shipped contract is compiled once per process; another one per emulator.
+            contract=get_contract() if contract is None else Contract(contract),
             faults=self.faults,
             limiter=RateLimiter(store.now, store.lock, rate_limit, burst),
             idempotency=IdempotencyStore(store.now, store.lock),
@@ -494,6 +501,15 @@ class RealmEmulator:
     @otp_ttl.setter
     def otp_ttl(self, seconds: int) -> None:
         self._runtime.store.otp_ttl = int(seconds)
+
+    @property
+    def unhandled_operations(self) -> tuple[str, ...]:
+        """The operation ids of the contract the emulator has no handler for, sorted.
+
+        Each answers 501 with the ``not_implemented`` envelope (not a contract violation).
+        Empty for the contract the SDK ships; a newer ``contract`` may have some.
+        """
+        return self._runtime.unhandled_operations
 
     @property
     def contract_violations(self) -> list[str]:

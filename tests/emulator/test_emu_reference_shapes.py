@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from realmid.testing.contract import get_contract
+from realmid.testing.handlers.table import ROUTES
 from realmid.testing.reference_shapes import (
     ANSWERS,
     DECISION,
@@ -111,15 +112,26 @@ def test_a_decision_is_only_where_the_reference_shows_no_struct(
     assert not structs.get(name), f"the reference shows {name}: transcribe it"
 
 
-def test_every_documented_answer_has_a_go_type() -> None:
-    contract = get_contract()
-    documented = {
-        (op.operation_id, status)
-        for op in contract.operations
-        for status in op.response_validators
-        if 200 <= status < 300
-    }
-    assert set(ANSWERS) == documented
+DOCUMENTED_ANSWERS = sorted(
+    (op.operation_id, status)
+    for op in get_contract().operations
+    for status in op.response_validators
+    if 200 <= status < 300
+)
+
+
+@pytest.mark.parametrize("answer", DOCUMENTED_ANSWERS, ids=lambda a: f"{a[0]}-{a[1]}")
+def test_every_documented_answer_has_a_go_type(answer: tuple[str, int]) -> None:
+    if answer[0] not in ROUTES:
+        # An operation without a handler never answers 2xx (it answers 501); its failure
+        # is test_every_operation_has_a_handler's. The Go type comes with the handler.
+        pytest.skip(f"no handler for {answer[0]}")
+    assert answer in ANSWERS
+
+
+def test_every_go_type_answer_is_documented() -> None:
+    # An entry left behind when an operation or a success status leaves the contract.
+    assert set(ANSWERS) - set(DOCUMENTED_ANSWERS) == set()
 
 
 def test_every_named_type_is_in_the_table() -> None:
