@@ -60,7 +60,6 @@ if TYPE_CHECKING:
     from .session_info import SessionInfo
     from .session_info_page import SessionInfoPage
     from .tenant import Tenant
-    from .tenant_config import TenantConfig
     from .tenant_config_patch import TenantConfigPatch
     from .tenant_create import TenantCreate
     from .tenant_domain_claim import TenantDomainClaim
@@ -138,7 +137,6 @@ __all__ = (
     "SessionInfo",
     "SessionInfoPage",
     "Tenant",
-    "TenantConfig",
     "TenantConfigPatch",
     "TenantCreate",
     "TenantDomainClaim",
@@ -218,7 +216,6 @@ _MODULE_BY_NAME: dict[str, str] = {
     "SessionInfo": ".session_info",
     "SessionInfoPage": ".session_info_page",
     "Tenant": ".tenant",
-    "TenantConfig": ".tenant_config",
     "TenantConfigPatch": ".tenant_config_patch",
     "TenantCreate": ".tenant_create",
     "TenantDomainClaim": ".tenant_domain_claim",

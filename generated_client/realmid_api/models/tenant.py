@@ -7,7 +7,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.tenant_config import TenantConfig
 from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Tenant")
@@ -22,7 +21,9 @@ class Tenant:
         owner_user_id (str | Unset):
         signup_mode (str | Unset):
         allowed_domains (list[str] | Unset):
-        config (TenantConfig | Unset):
+        config (Any | Unset): The tenant's config blob, a JSON object (Go: map[string]any). Declared without a
+            type on purpose: the generator then hands it over as the plain dict it is,
+            instead of wrapping a free-form map in a model class of its own.
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
     """
@@ -32,7 +33,7 @@ class Tenant:
     owner_user_id: str | None = None
     signup_mode: str | None = None
     allowed_domains: list[str] | None = None
-    config: TenantConfig | None = None
+    config: Any | None = None
     created_at: datetime.datetime | None = None
     created_at_raw: str | None = None
     updated_at: datetime.datetime | None = None
@@ -60,9 +61,7 @@ class Tenant:
         if not isinstance(self.allowed_domains, Unset):
             allowed_domains = self.allowed_domains
 
-        config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+        config = self.config
 
         created_at: str | None = self.created_at_raw
         if self.created_at is not None and (
@@ -113,12 +112,7 @@ class Tenant:
 
         allowed_domains = cast(list[str], d.pop("allowed_domains", UNSET))
 
-        _config = d.pop("config", UNSET)
-        config: TenantConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = TenantConfig.from_dict(_config)
+        config = d.pop("config", UNSET)
 
         _created_at = d.pop("created_at", None)
         created_at_raw = _created_at if isinstance(_created_at, str) else None
