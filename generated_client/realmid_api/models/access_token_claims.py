@@ -10,6 +10,25 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="AccessTokenClaims")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iss",
+        "sub",
+        "aud",
+        "iat",
+        "exp",
+        "jti",
+        "nbf",
+        "azp",
+        "tenant_id",
+        "role",
+        "amr",
+        "acr",
+        "mfa_at",
+    }
+)
+
 
 @_attrs_define
 class AccessTokenClaims:
@@ -121,10 +140,10 @@ class AccessTokenClaims:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iss = d.pop("iss")
+        d = src_dict
+        iss = d["iss"]
 
-        sub = d.pop("sub")
+        sub = d["sub"]
 
         def _parse_aud(data: object) -> list[str] | str:
             try:
@@ -137,27 +156,27 @@ class AccessTokenClaims:
                 pass
             return cast(list[str] | str, data)
 
-        aud = _parse_aud(d.pop("aud"))
+        aud = _parse_aud(d["aud"])
 
-        iat = d.pop("iat")
+        iat = d["iat"]
 
-        exp = d.pop("exp")
+        exp = d["exp"]
 
-        jti = d.pop("jti")
+        jti = d["jti"]
 
-        nbf = d.pop("nbf", UNSET)
+        nbf = d.get("nbf", UNSET)
 
-        azp = d.pop("azp", UNSET)
+        azp = d.get("azp", UNSET)
 
-        tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id", UNSET)
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
-        amr = cast(list[str], d.pop("amr", UNSET))
+        amr = cast(list[str], d.get("amr", UNSET))
 
-        acr = d.pop("acr", UNSET)
+        acr = d.get("acr", UNSET)
 
-        mfa_at = d.pop("mfa_at", UNSET)
+        mfa_at = d.get("mfa_at", UNSET)
 
         access_token_claims = cls(
             iss=iss,
@@ -174,6 +193,9 @@ class AccessTokenClaims:
             acr=acr,
             mfa_at=mfa_at,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         access_token_claims.additional_properties = d
         return access_token_claims

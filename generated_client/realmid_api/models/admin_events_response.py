@@ -11,6 +11,15 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="AdminEventsResponse")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "next_cursor",
+        "total",
+        "items",
+    }
+)
+
 
 @_attrs_define
 class AdminEventsResponse:
@@ -64,7 +73,7 @@ class AdminEventsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict
 
         def _parse_next_cursor(data: object) -> None | str | Unset:
             if data is None:
@@ -73,11 +82,11 @@ class AdminEventsResponse:
                 return data
             return cast(None | str | Unset, data)
 
-        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
+        next_cursor = _parse_next_cursor(d.get("next_cursor", UNSET))
 
-        total = d.pop("total", UNSET)
+        total = d.get("total", UNSET)
 
-        _items = d.pop("items", UNSET)
+        _items = d.get("items", UNSET)
         items: list[AuditEvent] | Unset = UNSET
         if _items is not UNSET:
             items = []
@@ -91,6 +100,9 @@ class AdminEventsResponse:
             total=total,
             items=items,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         admin_events_response.additional_properties = d
         return admin_events_response

@@ -11,6 +11,13 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="AdminSearchResponse")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "items",
+    }
+)
+
 
 @_attrs_define
 class AdminSearchResponse:
@@ -48,8 +55,8 @@ class AdminSearchResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _items = d.pop("items", UNSET)
+        d = src_dict
+        _items = d.get("items", UNSET)
         items: list[SearchHit] | Unset = UNSET
         if _items is not UNSET:
             items = []
@@ -61,6 +68,9 @@ class AdminSearchResponse:
         admin_search_response = cls(
             items=items,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         admin_search_response.additional_properties = d
         return admin_search_response

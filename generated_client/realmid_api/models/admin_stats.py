@@ -10,6 +10,17 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="AdminStats")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "platforms_count",
+        "tenants_count",
+        "users_count",
+        "sessions_active",
+        "events_24h",
+    }
+)
+
 
 @_attrs_define
 class AdminStats:
@@ -64,16 +75,16 @@ class AdminStats:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        platforms_count = d.pop("platforms_count")
+        d = src_dict
+        platforms_count = d["platforms_count"]
 
-        tenants_count = d.pop("tenants_count")
+        tenants_count = d["tenants_count"]
 
-        users_count = d.pop("users_count")
+        users_count = d["users_count"]
 
-        sessions_active = d.pop("sessions_active")
+        sessions_active = d["sessions_active"]
 
-        events_24h = d.pop("events_24h")
+        events_24h = d["events_24h"]
 
         admin_stats = cls(
             platforms_count=platforms_count,
@@ -82,6 +93,9 @@ class AdminStats:
             sessions_active=sessions_active,
             events_24h=events_24h,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         admin_stats.additional_properties = d
         return admin_stats

@@ -11,6 +11,19 @@ from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="APIKey")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "display_name",
+        "prefix",
+        "secret",
+        "scopes",
+        "created_at",
+        "revoked_at",
+    }
+)
+
 
 @_attrs_define
 class APIKey:
@@ -93,22 +106,22 @@ class APIKey:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
-        prefix = d.pop("prefix", UNSET)
+        prefix = d.get("prefix", UNSET)
 
-        secret = d.pop("secret", UNSET)
+        secret = d.get("secret", UNSET)
 
-        scopes = cast(list[str], d.pop("scopes", UNSET))
+        scopes = cast(list[str], d.get("scopes", UNSET))
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         created_at_raw = _created_at if isinstance(_created_at, str) else None
         created_at = parse_datetime(created_at_raw)
 
-        _revoked_at = d.pop("revoked_at", None)
+        _revoked_at = d.get("revoked_at")
         revoked_at_raw = _revoked_at if isinstance(_revoked_at, str) else None
         revoked_at = parse_datetime(revoked_at_raw)
 
@@ -123,6 +136,9 @@ class APIKey:
             revoked_at=revoked_at,
             revoked_at_raw=revoked_at_raw,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         api_key.additional_properties = d
         return api_key

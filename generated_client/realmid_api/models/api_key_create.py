@@ -10,6 +10,14 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="APIKeyCreate")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "display_name",
+        "scopes",
+    }
+)
+
 
 @_attrs_define
 class APIKeyCreate:
@@ -52,15 +60,18 @@ class APIKeyCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        display_name = d.pop("display_name")
+        d = src_dict
+        display_name = d["display_name"]
 
-        scopes = cast(list[str], d.pop("scopes", UNSET))
+        scopes = cast(list[str], d.get("scopes", UNSET))
 
         api_key_create = cls(
             display_name=display_name,
             scopes=scopes,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         api_key_create.additional_properties = d
         return api_key_create

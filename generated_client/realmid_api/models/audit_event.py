@@ -10,6 +10,22 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="AuditEvent")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "occurred_at",
+        "kind",
+        "actor_user_id",
+        "actor_label",
+        "platform_id",
+        "tenant_id",
+        "target_type",
+        "target_id",
+        "summary",
+    }
+)
+
 
 @_attrs_define
 class AuditEvent:
@@ -96,26 +112,26 @@ class AuditEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        occurred_at = d.pop("occurred_at")
+        occurred_at = d["occurred_at"]
 
-        kind = d.pop("kind")
+        kind = d["kind"]
 
-        actor_user_id = d.pop("actor_user_id", UNSET)
+        actor_user_id = d.get("actor_user_id", UNSET)
 
-        actor_label = d.pop("actor_label", UNSET)
+        actor_label = d.get("actor_label", UNSET)
 
-        platform_id = d.pop("platform_id", UNSET)
+        platform_id = d.get("platform_id", UNSET)
 
-        tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id", UNSET)
 
-        target_type = d.pop("target_type", UNSET)
+        target_type = d.get("target_type", UNSET)
 
-        target_id = d.pop("target_id", UNSET)
+        target_id = d.get("target_id", UNSET)
 
-        summary = d.pop("summary", UNSET)
+        summary = d.get("summary", UNSET)
 
         audit_event = cls(
             id=id,
@@ -129,6 +145,9 @@ class AuditEvent:
             target_id=target_id,
             summary=summary,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         audit_event.additional_properties = d
         return audit_event

@@ -11,6 +11,16 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="DomainClaim")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "hostname",
+        "claim_token",
+        "txt_record",
+        "status",
+    }
+)
+
 
 @_attrs_define
 class DomainClaim:
@@ -65,19 +75,19 @@ class DomainClaim:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        hostname = d.pop("hostname")
+        d = src_dict
+        hostname = d["hostname"]
 
-        claim_token = d.pop("claim_token", UNSET)
+        claim_token = d.get("claim_token", UNSET)
 
-        _txt_record = d.pop("txt_record", UNSET)
+        _txt_record = d.get("txt_record", UNSET)
         txt_record: DomainTxt | Unset
         if isinstance(_txt_record, Unset):
             txt_record = UNSET
         else:
             txt_record = DomainTxt.from_dict(_txt_record)
 
-        status = d.pop("status", UNSET)
+        status = d.get("status", UNSET)
 
         domain_claim = cls(
             hostname=hostname,
@@ -85,6 +95,9 @@ class DomainClaim:
             txt_record=txt_record,
             status=status,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         domain_claim.additional_properties = d
         return domain_claim

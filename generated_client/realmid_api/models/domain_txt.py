@@ -10,6 +10,14 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="DomainTxt")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "name",
+        "value",
+    }
+)
+
 
 @_attrs_define
 class DomainTxt:
@@ -49,15 +57,18 @@ class DomainTxt:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict
+        name = d["name"]
 
-        value = d.pop("value")
+        value = d["value"]
 
         domain_txt = cls(
             name=name,
             value=value,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         domain_txt.additional_properties = d
         return domain_txt

@@ -10,6 +10,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="DomainVerifyRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "claim_token",
+    }
+)
+
 
 @_attrs_define
 class DomainVerifyRequest:
@@ -44,12 +51,15 @@ class DomainVerifyRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        claim_token = d.pop("claim_token")
+        d = src_dict
+        claim_token = d["claim_token"]
 
         domain_verify_request = cls(
             claim_token=claim_token,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         domain_verify_request.additional_properties = d
         return domain_verify_request

@@ -10,6 +10,15 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="DomainVerifyResult")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "hostname",
+        "verified",
+        "status",
+    }
+)
+
 
 @_attrs_define
 class DomainVerifyResult:
@@ -54,18 +63,21 @@ class DomainVerifyResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        hostname = d.pop("hostname", UNSET)
+        d = src_dict
+        hostname = d.get("hostname", UNSET)
 
-        verified = d.pop("verified", UNSET)
+        verified = d.get("verified", UNSET)
 
-        status = d.pop("status", UNSET)
+        status = d.get("status", UNSET)
 
         domain_verify_result = cls(
             hostname=hostname,
             verified=verified,
             status=status,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         domain_verify_result.additional_properties = d
         return domain_verify_result

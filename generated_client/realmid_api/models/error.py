@@ -10,6 +10,19 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="Error")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "code",
+        "message",
+        "mfa_challenge_token",
+        "methods",
+        "reason",
+        "retry_after",
+        "request_id",
+    }
+)
+
 
 @_attrs_define
 class Error:
@@ -84,20 +97,20 @@ class Error:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code")
+        d = src_dict
+        code = d["code"]
 
-        message = d.pop("message")
+        message = d["message"]
 
-        mfa_challenge_token = d.pop("mfa_challenge_token", UNSET)
+        mfa_challenge_token = d.get("mfa_challenge_token", UNSET)
 
-        methods = cast(list[str], d.pop("methods", UNSET))
+        methods = cast(list[str], d.get("methods", UNSET))
 
-        reason = d.pop("reason", UNSET)
+        reason = d.get("reason", UNSET)
 
-        retry_after = d.pop("retry_after", UNSET)
+        retry_after = d.get("retry_after", UNSET)
 
-        request_id = d.pop("request_id", UNSET)
+        request_id = d.get("request_id", UNSET)
 
         error = cls(
             code=code,
@@ -108,6 +121,9 @@ class Error:
             retry_after=retry_after,
             request_id=request_id,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         error.additional_properties = d
         return error

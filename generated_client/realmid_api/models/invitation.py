@@ -10,6 +10,17 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="Invitation")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "tenant_id",
+        "email",
+        "role",
+        "status",
+    }
+)
+
 
 @_attrs_define
 class Invitation:
@@ -66,16 +77,16 @@ class Invitation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        tenant_id = d.pop("tenant_id")
+        tenant_id = d["tenant_id"]
 
-        email = d.pop("email")
+        email = d["email"]
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
-        status = d.pop("status", UNSET)
+        status = d.get("status", UNSET)
 
         invitation = cls(
             id=id,
@@ -84,6 +95,9 @@ class Invitation:
             role=role,
             status=status,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         invitation.additional_properties = d
         return invitation

@@ -10,6 +10,14 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="InvitationCreate")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "email",
+        "role",
+    }
+)
+
 
 @_attrs_define
 class InvitationCreate:
@@ -50,15 +58,18 @@ class InvitationCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        d = src_dict
+        email = d["email"]
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
         invitation_create = cls(
             email=email,
             role=role,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         invitation_create.additional_properties = d
         return invitation_create

@@ -11,6 +11,17 @@ from ..types import UNSET, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="IssueResponse")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "value",
+        "expires_at",
+        "purpose",
+        "subject_ref",
+    }
+)
+
 
 @_attrs_define
 class IssueResponse:
@@ -71,18 +82,18 @@ class IssueResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        value = d.pop("value")
+        value = d["value"]
 
-        _expires_at = d.pop("expires_at", None)
+        _expires_at = d.get("expires_at")
         expires_at_raw = _expires_at if isinstance(_expires_at, str) else None
         expires_at = parse_datetime(expires_at_raw)
 
-        purpose = d.pop("purpose")
+        purpose = d["purpose"]
 
-        subject_ref = d.pop("subject_ref")
+        subject_ref = d["subject_ref"]
 
         issue_response = cls(
             id=id,
@@ -92,6 +103,9 @@ class IssueResponse:
             purpose=purpose,
             subject_ref=subject_ref,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         issue_response.additional_properties = d
         return issue_response

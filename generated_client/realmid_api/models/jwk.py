@@ -10,6 +10,19 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="Jwk")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "kty",
+        "kid",
+        "use",
+        "alg",
+        "key_ops",
+        "n",
+        "e",
+    }
+)
+
 
 @_attrs_define
 class Jwk:
@@ -81,20 +94,20 @@ class Jwk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        kty = d.pop("kty")
+        d = src_dict
+        kty = d["kty"]
 
-        kid = d.pop("kid")
+        kid = d["kid"]
 
-        use = d.pop("use", UNSET)
+        use = d.get("use", UNSET)
 
-        alg = d.pop("alg", UNSET)
+        alg = d.get("alg", UNSET)
 
-        key_ops = cast(list[str], d.pop("key_ops", UNSET))
+        key_ops = cast(list[str], d.get("key_ops", UNSET))
 
-        n = d.pop("n", UNSET)
+        n = d.get("n", UNSET)
 
-        e = d.pop("e", UNSET)
+        e = d.get("e", UNSET)
 
         jwk = cls(
             kty=kty,
@@ -105,6 +118,9 @@ class Jwk:
             n=n,
             e=e,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         jwk.additional_properties = d
         return jwk

@@ -11,6 +11,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="Jwks")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "keys",
+    }
+)
+
 
 @_attrs_define
 class Jwks:
@@ -48,9 +55,9 @@ class Jwks:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict
         keys = []
-        _keys = d.pop("keys")
+        _keys = d["keys"]
         for keys_item_data in _keys:
             keys_item = Jwk.from_dict(keys_item_data)
 
@@ -59,6 +66,9 @@ class Jwks:
         jwks = cls(
             keys=keys,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         jwks.additional_properties = d
         return jwks

@@ -10,6 +10,13 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="LogoutRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "refresh_token",
+    }
+)
+
 
 @_attrs_define
 class LogoutRequest:
@@ -42,12 +49,15 @@ class LogoutRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        refresh_token = d.pop("refresh_token", UNSET)
+        d = src_dict
+        refresh_token = d.get("refresh_token", UNSET)
 
         logout_request = cls(
             refresh_token=refresh_token,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         logout_request.additional_properties = d
         return logout_request

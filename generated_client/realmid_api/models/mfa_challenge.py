@@ -10,6 +10,14 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="MFAChallenge")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "mfa_challenge_token",
+        "methods",
+    }
+)
+
 
 @_attrs_define
 class MFAChallenge:
@@ -57,15 +65,18 @@ class MFAChallenge:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        mfa_challenge_token = d.pop("mfa_challenge_token", UNSET)
+        d = src_dict
+        mfa_challenge_token = d.get("mfa_challenge_token", UNSET)
 
-        methods = cast(list[str], d.pop("methods", UNSET))
+        methods = cast(list[str], d.get("methods", UNSET))
 
         mfa_challenge = cls(
             mfa_challenge_token=mfa_challenge_token,
             methods=methods,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         mfa_challenge.additional_properties = d
         return mfa_challenge

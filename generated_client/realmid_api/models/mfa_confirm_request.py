@@ -10,6 +10,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="MfaConfirmRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "code",
+    }
+)
+
 
 @_attrs_define
 class MfaConfirmRequest:
@@ -44,12 +51,15 @@ class MfaConfirmRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code")
+        d = src_dict
+        code = d["code"]
 
         mfa_confirm_request = cls(
             code=code,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         mfa_confirm_request.additional_properties = d
         return mfa_confirm_request

@@ -10,6 +10,15 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="MFAEnrollResult")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "secret",
+        "otpauth_uri",
+        "backup_codes",
+    }
+)
+
 
 @_attrs_define
 class MFAEnrollResult:
@@ -56,18 +65,21 @@ class MFAEnrollResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        secret = d.pop("secret", UNSET)
+        d = src_dict
+        secret = d.get("secret", UNSET)
 
-        otpauth_uri = d.pop("otpauth_uri", UNSET)
+        otpauth_uri = d.get("otpauth_uri", UNSET)
 
-        backup_codes = cast(list[str], d.pop("backup_codes", UNSET))
+        backup_codes = cast(list[str], d.get("backup_codes", UNSET))
 
         mfa_enroll_result = cls(
             secret=secret,
             otpauth_uri=otpauth_uri,
             backup_codes=backup_codes,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         mfa_enroll_result.additional_properties = d
         return mfa_enroll_result

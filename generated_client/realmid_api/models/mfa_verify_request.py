@@ -10,6 +10,15 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="MfaVerifyRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "mfa_challenge_token",
+        "code",
+        "method",
+    }
+)
+
 
 @_attrs_define
 class MfaVerifyRequest:
@@ -55,18 +64,21 @@ class MfaVerifyRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        mfa_challenge_token = d.pop("mfa_challenge_token")
+        d = src_dict
+        mfa_challenge_token = d["mfa_challenge_token"]
 
-        code = d.pop("code")
+        code = d["code"]
 
-        method = d.pop("method", UNSET)
+        method = d.get("method", UNSET)
 
         mfa_verify_request = cls(
             mfa_challenge_token=mfa_challenge_token,
             code=code,
             method=method,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         mfa_verify_request.additional_properties = d
         return mfa_verify_request

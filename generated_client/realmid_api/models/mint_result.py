@@ -10,6 +10,17 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="MintResult")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "expires_in",
+        "tenant_id",
+        "role",
+    }
+)
+
 
 @_attrs_define
 class MintResult:
@@ -69,16 +80,16 @@ class MintResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        access_token = d.pop("access_token")
+        d = src_dict
+        access_token = d["access_token"]
 
-        refresh_token = d.pop("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token", UNSET)
 
-        expires_in = d.pop("expires_in", UNSET)
+        expires_in = d.get("expires_in", UNSET)
 
-        tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id", UNSET)
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
         mint_result = cls(
             access_token=access_token,
@@ -87,6 +98,9 @@ class MintResult:
             tenant_id=tenant_id,
             role=role,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         mint_result.additional_properties = d
         return mint_result

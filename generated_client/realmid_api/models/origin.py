@@ -11,6 +11,19 @@ from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Origin")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "domain",
+        "entity_type",
+        "entity_id",
+        "verification_id",
+        "created_at",
+        "detached_at",
+    }
+)
+
 
 @_attrs_define
 class Origin:
@@ -91,14 +104,14 @@ class Origin:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        domain = d.pop("domain")
+        domain = d["domain"]
 
-        entity_type = d.pop("entity_type")
+        entity_type = d["entity_type"]
 
-        entity_id = d.pop("entity_id")
+        entity_id = d["entity_id"]
 
         def _parse_verification_id(data: object) -> None | str | Unset:
             if data is None:
@@ -107,9 +120,9 @@ class Origin:
                 return data
             return cast(None | str | Unset, data)
 
-        verification_id = _parse_verification_id(d.pop("verification_id", UNSET))
+        verification_id = _parse_verification_id(d.get("verification_id", UNSET))
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         created_at_raw = _created_at if isinstance(_created_at, str) else None
         created_at = parse_datetime(created_at_raw)
 
@@ -120,7 +133,7 @@ class Origin:
                 return data
             return cast(None | str | Unset, data)
 
-        detached_at = _parse_detached_at(d.pop("detached_at", UNSET))
+        detached_at = _parse_detached_at(d.get("detached_at", UNSET))
 
         origin = cls(
             id=id,
@@ -132,6 +145,9 @@ class Origin:
             created_at_raw=created_at_raw,
             detached_at=detached_at,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         origin.additional_properties = d
         return origin

@@ -10,6 +10,17 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="OriginClaim")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "domain",
+        "status",
+        "method",
+        "dns_record_name",
+        "dns_record_value",
+    }
+)
+
 
 @_attrs_define
 class OriginClaim:
@@ -64,16 +75,16 @@ class OriginClaim:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        d = src_dict
+        domain = d["domain"]
 
-        status = d.pop("status")
+        status = d["status"]
 
-        method = d.pop("method")
+        method = d["method"]
 
-        dns_record_name = d.pop("dns_record_name")
+        dns_record_name = d["dns_record_name"]
 
-        dns_record_value = d.pop("dns_record_value")
+        dns_record_value = d["dns_record_value"]
 
         origin_claim = cls(
             domain=domain,
@@ -82,6 +93,9 @@ class OriginClaim:
             dns_record_name=dns_record_name,
             dns_record_value=dns_record_value,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         origin_claim.additional_properties = d
         return origin_claim

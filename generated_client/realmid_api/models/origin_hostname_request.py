@@ -10,6 +10,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="OriginHostnameRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "hostname",
+    }
+)
+
 
 @_attrs_define
 class OriginHostnameRequest:
@@ -44,12 +51,15 @@ class OriginHostnameRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        hostname = d.pop("hostname")
+        d = src_dict
+        hostname = d["hostname"]
 
         origin_hostname_request = cls(
             hostname=hostname,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         origin_hostname_request.additional_properties = d
         return origin_hostname_request

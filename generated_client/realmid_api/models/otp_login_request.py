@@ -10,6 +10,15 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="OtpLoginRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "realm_id",
+        "identifier",
+        "presented",
+    }
+)
+
 
 @_attrs_define
 class OtpLoginRequest:
@@ -54,18 +63,21 @@ class OtpLoginRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        realm_id = d.pop("realm_id")
+        d = src_dict
+        realm_id = d["realm_id"]
 
-        identifier = d.pop("identifier")
+        identifier = d["identifier"]
 
-        presented = d.pop("presented")
+        presented = d["presented"]
 
         otp_login_request = cls(
             realm_id=realm_id,
             identifier=identifier,
             presented=presented,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         otp_login_request.additional_properties = d
         return otp_login_request

@@ -10,6 +10,14 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="PageMeta")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "next_cursor",
+        "total",
+    }
+)
+
 
 @_attrs_define
 class PageMeta:
@@ -53,7 +61,7 @@ class PageMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict
 
         def _parse_next_cursor(data: object) -> None | str | Unset:
             if data is None:
@@ -62,14 +70,17 @@ class PageMeta:
                 return data
             return cast(None | str | Unset, data)
 
-        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
+        next_cursor = _parse_next_cursor(d.get("next_cursor", UNSET))
 
-        total = d.pop("total", UNSET)
+        total = d.get("total", UNSET)
 
         page_meta = cls(
             next_cursor=next_cursor,
             total=total,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         page_meta.additional_properties = d
         return page_meta

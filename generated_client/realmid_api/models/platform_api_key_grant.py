@@ -10,6 +10,15 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformApiKeyGrant")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "grant_type",
+        "realm_id",
+        "api_key",
+    }
+)
+
 
 @_attrs_define
 class PlatformApiKeyGrant:
@@ -55,20 +64,23 @@ class PlatformApiKeyGrant:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        grant_type = cast(Literal["platform_api_key"], d.pop("grant_type"))
+        d = src_dict
+        grant_type = cast(Literal["platform_api_key"], d["grant_type"])
         if grant_type != "platform_api_key":
             raise ValueError(f"grant_type must match const 'platform_api_key', got '{grant_type}'")
 
-        realm_id = d.pop("realm_id")
+        realm_id = d["realm_id"]
 
-        api_key = d.pop("api_key")
+        api_key = d["api_key"]
 
         platform_api_key_grant = cls(
             grant_type=grant_type,
             realm_id=realm_id,
             api_key=api_key,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         platform_api_key_grant.additional_properties = d
         return platform_api_key_grant

@@ -10,6 +10,15 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformOwner")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "user_id",
+        "name",
+        "email",
+    }
+)
+
 
 @_attrs_define
 class PlatformOwner:
@@ -54,18 +63,21 @@ class PlatformOwner:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        user_id = d.pop("user_id", UNSET)
+        d = src_dict
+        user_id = d.get("user_id", UNSET)
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
 
-        email = d.pop("email", UNSET)
+        email = d.get("email", UNSET)
 
         platform_owner = cls(
             user_id=user_id,
             name=name,
             email=email,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         platform_owner.additional_properties = d
         return platform_owner

@@ -11,6 +11,23 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformSummary")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "display_name",
+        "slug",
+        "status",
+        "signup_mode",
+        "domains",
+        "owner",
+        "tenants_count",
+        "users_count",
+        "last_activity_at",
+        "created_at",
+    }
+)
+
 
 @_attrs_define
 class PlatformSummary:
@@ -109,33 +126,33 @@ class PlatformSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
-        slug = d.pop("slug", UNSET)
+        slug = d.get("slug", UNSET)
 
-        status = d.pop("status", UNSET)
+        status = d.get("status", UNSET)
 
-        signup_mode = d.pop("signup_mode", UNSET)
+        signup_mode = d.get("signup_mode", UNSET)
 
-        domains = cast(list[str], d.pop("domains", UNSET))
+        domains = cast(list[str], d.get("domains", UNSET))
 
-        _owner = d.pop("owner", UNSET)
+        _owner = d.get("owner", UNSET)
         owner: PlatformOwner | Unset
         if isinstance(_owner, Unset):
             owner = UNSET
         else:
             owner = PlatformOwner.from_dict(_owner)
 
-        tenants_count = d.pop("tenants_count", UNSET)
+        tenants_count = d.get("tenants_count", UNSET)
 
-        users_count = d.pop("users_count", UNSET)
+        users_count = d.get("users_count", UNSET)
 
-        last_activity_at = d.pop("last_activity_at", UNSET)
+        last_activity_at = d.get("last_activity_at", UNSET)
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = d.get("created_at", UNSET)
 
         platform_summary = cls(
             id=id,
@@ -150,6 +167,9 @@ class PlatformSummary:
             last_activity_at=last_activity_at,
             created_at=created_at,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         platform_summary.additional_properties = d
         return platform_summary

@@ -10,6 +10,16 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="PlatformTokenResponse")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "expires_in",
+        "token_type",
+    }
+)
+
 
 @_attrs_define
 class PlatformTokenResponse:
@@ -67,14 +77,14 @@ class PlatformTokenResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        access_token = d.pop("access_token")
+        d = src_dict
+        access_token = d["access_token"]
 
-        refresh_token = d.pop("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token", UNSET)
 
-        expires_in = d.pop("expires_in", UNSET)
+        expires_in = d.get("expires_in", UNSET)
 
-        token_type = d.pop("token_type", UNSET)
+        token_type = d.get("token_type", UNSET)
 
         platform_token_response = cls(
             access_token=access_token,
@@ -82,6 +92,9 @@ class PlatformTokenResponse:
             expires_in=expires_in,
             token_type=token_type,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         platform_token_response.additional_properties = d
         return platform_token_response

@@ -10,6 +10,20 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="RealmConfig")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "platform_refresh_rotates",
+        "otp_login_enabled",
+        "otp_mfa_enabled",
+        "mfa_session_ttl_seconds",
+        "require_bff_login",
+        "session_limit",
+        "access_token_ttl",
+        "platform_token_ttl",
+    }
+)
+
 
 @_attrs_define
 class RealmConfig:
@@ -91,16 +105,16 @@ class RealmConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        platform_refresh_rotates = d.pop("platform_refresh_rotates", UNSET)
+        d = src_dict
+        platform_refresh_rotates = d.get("platform_refresh_rotates", UNSET)
 
-        otp_login_enabled = d.pop("otp_login_enabled", UNSET)
+        otp_login_enabled = d.get("otp_login_enabled", UNSET)
 
-        otp_mfa_enabled = d.pop("otp_mfa_enabled", UNSET)
+        otp_mfa_enabled = d.get("otp_mfa_enabled", UNSET)
 
-        mfa_session_ttl_seconds = d.pop("mfa_session_ttl_seconds", UNSET)
+        mfa_session_ttl_seconds = d.get("mfa_session_ttl_seconds", UNSET)
 
-        require_bff_login = d.pop("require_bff_login", UNSET)
+        require_bff_login = d.get("require_bff_login", UNSET)
 
         def _parse_session_limit(data: object) -> int | None | Unset:
             if data is None:
@@ -109,11 +123,11 @@ class RealmConfig:
                 return data
             return cast(int | None | Unset, data)
 
-        session_limit = _parse_session_limit(d.pop("session_limit", UNSET))
+        session_limit = _parse_session_limit(d.get("session_limit", UNSET))
 
-        access_token_ttl = d.pop("access_token_ttl", UNSET)
+        access_token_ttl = d.get("access_token_ttl", UNSET)
 
-        platform_token_ttl = d.pop("platform_token_ttl", UNSET)
+        platform_token_ttl = d.get("platform_token_ttl", UNSET)
 
         realm_config = cls(
             platform_refresh_rotates=platform_refresh_rotates,
@@ -125,6 +139,9 @@ class RealmConfig:
             access_token_ttl=access_token_ttl,
             platform_token_ttl=platform_token_ttl,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         realm_config.additional_properties = d
         return realm_config

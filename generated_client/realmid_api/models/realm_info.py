@@ -10,6 +10,16 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="RealmInfo")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "audience",
+        "domain",
+        "display_name",
+    }
+)
+
 
 @_attrs_define
 class RealmInfo:
@@ -62,14 +72,14 @@ class RealmInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        audience = d.pop("audience", UNSET)
+        audience = d.get("audience", UNSET)
 
-        domain = d.pop("domain", UNSET)
+        domain = d.get("domain", UNSET)
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
         realm_info = cls(
             id=id,
@@ -77,6 +87,9 @@ class RealmInfo:
             domain=domain,
             display_name=display_name,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         realm_info.additional_properties = d
         return realm_info

@@ -10,6 +10,15 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="RoleCreate")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "name",
+        "display_name",
+        "permissions",
+    }
+)
+
 
 @_attrs_define
 class RoleCreate:
@@ -58,18 +67,21 @@ class RoleCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict
+        name = d["name"]
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
-        permissions = cast(list[str], d.pop("permissions", UNSET))
+        permissions = cast(list[str], d.get("permissions", UNSET))
 
         role_create = cls(
             name=name,
             display_name=display_name,
             permissions=permissions,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         role_create.additional_properties = d
         return role_create

@@ -10,6 +10,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="RoleDeleteResult")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "status",
+    }
+)
+
 
 @_attrs_define
 class RoleDeleteResult:
@@ -44,12 +51,15 @@ class RoleDeleteResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status")
+        d = src_dict
+        status = d["status"]
 
         role_delete_result = cls(
             status=status,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         role_delete_result.additional_properties = d
         return role_delete_result

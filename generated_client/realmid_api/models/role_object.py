@@ -10,6 +10,19 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="RoleObject")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "is_system",
+        "display_name",
+        "permissions",
+        "created_at",
+        "updated_at",
+    }
+)
+
 
 @_attrs_define
 class RoleObject:
@@ -80,20 +93,20 @@ class RoleObject:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        name = d.pop("name")
+        name = d["name"]
 
-        is_system = d.pop("is_system")
+        is_system = d["is_system"]
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
-        permissions = cast(list[str], d.pop("permissions", UNSET))
+        permissions = cast(list[str], d.get("permissions", UNSET))
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = d.get("created_at", UNSET)
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = d.get("updated_at", UNSET)
 
         role_object = cls(
             id=id,
@@ -104,6 +117,9 @@ class RoleObject:
             created_at=created_at,
             updated_at=updated_at,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         role_object.additional_properties = d
         return role_object

@@ -10,6 +10,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="RoleRename")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "to",
+    }
+)
+
 
 @_attrs_define
 class RoleRename:
@@ -44,12 +51,15 @@ class RoleRename:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        to = d.pop("to")
+        d = src_dict
+        to = d["to"]
 
         role_rename = cls(
             to=to,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         role_rename.additional_properties = d
         return role_rename

@@ -10,6 +10,17 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="SearchHit")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "type",
+        "id",
+        "label",
+        "sublabel",
+        "platform_id",
+    }
+)
+
 
 @_attrs_define
 class SearchHit:
@@ -66,16 +77,16 @@ class SearchHit:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        d = src_dict
+        type_ = d["type"]
 
-        id = d.pop("id")
+        id = d["id"]
 
-        label = d.pop("label")
+        label = d["label"]
 
-        sublabel = d.pop("sublabel", UNSET)
+        sublabel = d.get("sublabel", UNSET)
 
-        platform_id = d.pop("platform_id", UNSET)
+        platform_id = d.get("platform_id", UNSET)
 
         search_hit = cls(
             type_=type_,
@@ -84,6 +95,9 @@ class SearchHit:
             sublabel=sublabel,
             platform_id=platform_id,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         search_hit.additional_properties = d
         return search_hit

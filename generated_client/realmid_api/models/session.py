@@ -13,6 +13,20 @@ from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Session")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "expires_in",
+        "expires_at",
+        "tenant_id",
+        "role",
+        "user",
+        "tenants",
+    }
+)
+
 
 @_attrs_define
 class Session:
@@ -108,29 +122,29 @@ class Session:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        access_token = d.pop("access_token", UNSET)
+        d = src_dict
+        access_token = d.get("access_token", UNSET)
 
-        refresh_token = d.pop("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token", UNSET)
 
-        expires_in = d.pop("expires_in", UNSET)
+        expires_in = d.get("expires_in", UNSET)
 
-        _expires_at = d.pop("expires_at", None)
+        _expires_at = d.get("expires_at")
         expires_at_raw = _expires_at if isinstance(_expires_at, str) else None
         expires_at = parse_datetime(expires_at_raw)
 
-        tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id", UNSET)
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
-        _user = d.pop("user", UNSET)
+        _user = d.get("user", UNSET)
         user: UserSummary | Unset
         if isinstance(_user, Unset):
             user = UNSET
         else:
             user = UserSummary.from_dict(_user)
 
-        _tenants = d.pop("tenants", UNSET)
+        _tenants = d.get("tenants", UNSET)
         tenants: list[TenantRef] | Unset = UNSET
         if _tenants is not UNSET:
             tenants = []
@@ -150,6 +164,9 @@ class Session:
             user=user,
             tenants=tenants,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         session.additional_properties = d
         return session

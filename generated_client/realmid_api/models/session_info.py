@@ -11,6 +11,17 @@ from ..types import UNSET, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="SessionInfo")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "created_at",
+        "last_used_at",
+        "user_agent",
+        "ip",
+    }
+)
+
 
 @_attrs_define
 class SessionInfo:
@@ -79,20 +90,20 @@ class SessionInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         created_at_raw = _created_at if isinstance(_created_at, str) else None
         created_at = parse_datetime(created_at_raw)
 
-        _last_used_at = d.pop("last_used_at", None)
+        _last_used_at = d.get("last_used_at")
         last_used_at_raw = _last_used_at if isinstance(_last_used_at, str) else None
         last_used_at = parse_datetime(last_used_at_raw)
 
-        user_agent = d.pop("user_agent", UNSET)
+        user_agent = d.get("user_agent", UNSET)
 
-        ip = d.pop("ip", UNSET)
+        ip = d.get("ip", UNSET)
 
         session_info = cls(
             id=id,
@@ -103,6 +114,9 @@ class SessionInfo:
             user_agent=user_agent,
             ip=ip,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         session_info.additional_properties = d
         return session_info

@@ -11,6 +11,20 @@ from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="Tenant")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "display_name",
+        "owner_user_id",
+        "signup_mode",
+        "allowed_domains",
+        "config",
+        "created_at",
+        "updated_at",
+    }
+)
+
 
 @_attrs_define
 class Tenant:
@@ -101,24 +115,24 @@ class Tenant:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
-        owner_user_id = d.pop("owner_user_id", UNSET)
+        owner_user_id = d.get("owner_user_id", UNSET)
 
-        signup_mode = d.pop("signup_mode", UNSET)
+        signup_mode = d.get("signup_mode", UNSET)
 
-        allowed_domains = cast(list[str], d.pop("allowed_domains", UNSET))
+        allowed_domains = cast(list[str], d.get("allowed_domains", UNSET))
 
-        config = d.pop("config", UNSET)
+        config = d.get("config", UNSET)
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         created_at_raw = _created_at if isinstance(_created_at, str) else None
         created_at = parse_datetime(created_at_raw)
 
-        _updated_at = d.pop("updated_at", None)
+        _updated_at = d.get("updated_at")
         updated_at_raw = _updated_at if isinstance(_updated_at, str) else None
         updated_at = parse_datetime(updated_at_raw)
 
@@ -134,6 +148,9 @@ class Tenant:
             updated_at=updated_at,
             updated_at_raw=updated_at_raw,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant.additional_properties = d
         return tenant

@@ -10,6 +10,9 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="TenantConfigPatch")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset({})
+
 
 @_attrs_define
 class TenantConfigPatch:
@@ -34,8 +37,11 @@ class TenantConfigPatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict
         tenant_config_patch = cls()
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant_config_patch.additional_properties = d
         return tenant_config_patch

@@ -10,6 +10,15 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantCreate")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "display_name",
+        "allowed_domains",
+        "signup_mode",
+    }
+)
+
 
 @_attrs_define
 class TenantCreate:
@@ -59,18 +68,21 @@ class TenantCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        display_name = d.pop("display_name")
+        d = src_dict
+        display_name = d["display_name"]
 
-        allowed_domains = cast(list[str], d.pop("allowed_domains", UNSET))
+        allowed_domains = cast(list[str], d.get("allowed_domains", UNSET))
 
-        signup_mode = d.pop("signup_mode", UNSET)
+        signup_mode = d.get("signup_mode", UNSET)
 
         tenant_create = cls(
             display_name=display_name,
             allowed_domains=allowed_domains,
             signup_mode=signup_mode,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant_create.additional_properties = d
         return tenant_create

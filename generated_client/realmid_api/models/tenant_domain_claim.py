@@ -10,6 +10,19 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantDomainClaim")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "domain",
+        "status",
+        "method",
+        "dns_record_name",
+        "dns_record_value",
+        "file_path",
+        "file_content",
+    }
+)
+
 
 @_attrs_define
 class TenantDomainClaim:
@@ -78,20 +91,20 @@ class TenantDomainClaim:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        d = src_dict
+        domain = d["domain"]
 
-        status = d.pop("status")
+        status = d["status"]
 
-        method = d.pop("method")
+        method = d["method"]
 
-        dns_record_name = d.pop("dns_record_name", UNSET)
+        dns_record_name = d.get("dns_record_name", UNSET)
 
-        dns_record_value = d.pop("dns_record_value", UNSET)
+        dns_record_value = d.get("dns_record_value", UNSET)
 
-        file_path = d.pop("file_path", UNSET)
+        file_path = d.get("file_path", UNSET)
 
-        file_content = d.pop("file_content", UNSET)
+        file_content = d.get("file_content", UNSET)
 
         tenant_domain_claim = cls(
             domain=domain,
@@ -102,6 +115,9 @@ class TenantDomainClaim:
             file_path=file_path,
             file_content=file_content,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant_domain_claim.additional_properties = d
         return tenant_domain_claim

@@ -10,6 +10,14 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantDomainClaimRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "domain",
+        "method",
+    }
+)
+
 
 @_attrs_define
 class TenantDomainClaimRequest:
@@ -50,15 +58,18 @@ class TenantDomainClaimRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        d = src_dict
+        domain = d["domain"]
 
-        method = d.pop("method", UNSET)
+        method = d.get("method", UNSET)
 
         tenant_domain_claim_request = cls(
             domain=domain,
             method=method,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant_domain_claim_request.additional_properties = d
         return tenant_domain_claim_request

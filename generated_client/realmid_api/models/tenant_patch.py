@@ -10,6 +10,13 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantPatch")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "display_name",
+    }
+)
+
 
 @_attrs_define
 class TenantPatch:
@@ -42,12 +49,15 @@ class TenantPatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        display_name = d.pop("display_name", UNSET)
+        d = src_dict
+        display_name = d.get("display_name", UNSET)
 
         tenant_patch = cls(
             display_name=display_name,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant_patch.additional_properties = d
         return tenant_patch

@@ -10,6 +10,16 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="TenantRef")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "tenant_id",
+        "id",
+        "role",
+        "display_name",
+    }
+)
+
 
 @_attrs_define
 class TenantRef:
@@ -61,14 +71,14 @@ class TenantRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tenant_id = d.pop("tenant_id", UNSET)
+        d = src_dict
+        tenant_id = d.get("tenant_id", UNSET)
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
         tenant_ref = cls(
             tenant_id=tenant_id,
@@ -76,6 +86,9 @@ class TenantRef:
             role=role,
             display_name=display_name,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         tenant_ref.additional_properties = d
         return tenant_ref

@@ -12,6 +12,16 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="TokenRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "grant_type",
+        "refresh_token",
+        "tenant_id",
+        "custom_claims",
+    }
+)
+
 
 @_attrs_define
 class TokenRequest:
@@ -72,19 +82,19 @@ class TokenRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _grant_type = d.pop("grant_type", UNSET)
+        d = src_dict
+        _grant_type = d.get("grant_type", UNSET)
         grant_type: TokenRequestGrantType | Unset
         if isinstance(_grant_type, Unset):
             grant_type = UNSET
         else:
             grant_type = check_token_request_grant_type(_grant_type)
 
-        refresh_token = d.pop("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token", UNSET)
 
-        tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id", UNSET)
 
-        _custom_claims = d.pop("custom_claims", UNSET)
+        _custom_claims = d.get("custom_claims", UNSET)
         custom_claims: TokenRequestCustomClaims | Unset
         if isinstance(_custom_claims, Unset):
             custom_claims = UNSET
@@ -97,6 +107,9 @@ class TokenRequest:
             tenant_id=tenant_id,
             custom_claims=custom_claims,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         token_request.additional_properties = d
         return token_request

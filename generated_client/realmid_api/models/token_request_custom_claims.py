@@ -10,6 +10,9 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="TokenRequestCustomClaims")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset({})
+
 
 @_attrs_define
 class TokenRequestCustomClaims:
@@ -34,8 +37,11 @@ class TokenRequestCustomClaims:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict
         token_request_custom_claims = cls()
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         token_request_custom_claims.additional_properties = d
         return token_request_custom_claims

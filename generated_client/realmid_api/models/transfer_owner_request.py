@@ -10,6 +10,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="TransferOwnerRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "new_owner_user_id",
+    }
+)
+
 
 @_attrs_define
 class TransferOwnerRequest:
@@ -44,12 +51,15 @@ class TransferOwnerRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        new_owner_user_id = d.pop("new_owner_user_id")
+        d = src_dict
+        new_owner_user_id = d["new_owner_user_id"]
 
         transfer_owner_request = cls(
             new_owner_user_id=new_owner_user_id,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         transfer_owner_request.additional_properties = d
         return transfer_owner_request

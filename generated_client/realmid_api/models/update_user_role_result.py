@@ -10,6 +10,16 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="UpdateUserRoleResult")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "role",
+        "tenant_id",
+        "updated_at",
+    }
+)
+
 
 @_attrs_define
 class UpdateUserRoleResult:
@@ -60,14 +70,14 @@ class UpdateUserRoleResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        role = d.pop("role")
+        role = d["role"]
 
-        tenant_id = d.pop("tenant_id")
+        tenant_id = d["tenant_id"]
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = d.get("updated_at", UNSET)
 
         update_user_role_result = cls(
             id=id,
@@ -75,6 +85,9 @@ class UpdateUserRoleResult:
             tenant_id=tenant_id,
             updated_at=updated_at,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         update_user_role_result.additional_properties = d
         return update_user_role_result

@@ -10,6 +10,18 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="User")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "email",
+        "display_name",
+        "status",
+        "mfa_enabled",
+        "role",
+    }
+)
+
 
 @_attrs_define
 class User:
@@ -74,18 +86,18 @@ class User:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
 
-        email = d.pop("email", UNSET)
+        email = d.get("email", UNSET)
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
-        status = d.pop("status", UNSET)
+        status = d.get("status", UNSET)
 
-        mfa_enabled = d.pop("mfa_enabled", UNSET)
+        mfa_enabled = d.get("mfa_enabled", UNSET)
 
-        role = d.pop("role", UNSET)
+        role = d.get("role", UNSET)
 
         user = cls(
             id=id,
@@ -95,6 +107,9 @@ class User:
             mfa_enabled=mfa_enabled,
             role=role,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         user.additional_properties = d
         return user

@@ -10,6 +10,17 @@ from ..types import UNSET, Unset, pydantic_core_schema
 
 T = TypeVar("T", bound="UserLoginRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "method",
+        "provider_token",
+        "grant_type",
+        "realm_id",
+        "tenant_id",
+    }
+)
+
 
 @_attrs_define
 class UserLoginRequest:
@@ -70,18 +81,18 @@ class UserLoginRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = d.pop("method")
+        d = src_dict
+        method = d["method"]
 
-        provider_token = d.pop("provider_token")
+        provider_token = d["provider_token"]
 
-        grant_type = cast(Literal["provider_token"] | Unset, d.pop("grant_type", UNSET))
+        grant_type = cast(Literal["provider_token"] | Unset, d.get("grant_type", UNSET))
         if grant_type != "provider_token" and not isinstance(grant_type, Unset):
             raise ValueError(f"grant_type must match const 'provider_token', got '{grant_type}'")
 
-        realm_id = d.pop("realm_id", UNSET)
+        realm_id = d.get("realm_id", UNSET)
 
-        tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id", UNSET)
 
         user_login_request = cls(
             method=method,
@@ -90,6 +101,9 @@ class UserLoginRequest:
             realm_id=realm_id,
             tenant_id=tenant_id,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         user_login_request.additional_properties = d
         return user_login_request

@@ -14,6 +14,13 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="UserStatusUpdate")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "status",
+    }
+)
+
 
 @_attrs_define
 class UserStatusUpdate:
@@ -48,12 +55,15 @@ class UserStatusUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = check_user_status_update_status(d.pop("status"))
+        d = src_dict
+        status = check_user_status_update_status(d["status"])
 
         user_status_update = cls(
             status=status,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         user_status_update.additional_properties = d
         return user_status_update

@@ -10,6 +10,15 @@ from ..types import UNSET, pydantic_core_schema
 
 T = TypeVar("T", bound="UserSummary")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "email",
+        "display_name",
+    }
+)
+
 
 @_attrs_define
 class UserSummary:
@@ -54,18 +63,21 @@ class UserSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict
+        id = d.get("id", UNSET)
 
-        email = d.pop("email", UNSET)
+        email = d.get("email", UNSET)
 
-        display_name = d.pop("display_name", UNSET)
+        display_name = d.get("display_name", UNSET)
 
         user_summary = cls(
             id=id,
             email=email,
             display_name=display_name,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         user_summary.additional_properties = d
         return user_summary

@@ -10,6 +10,15 @@ from ..types import pydantic_core_schema
 
 T = TypeVar("T", bound="VerifyRequest")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "subject_ref",
+        "purpose",
+        "presented",
+    }
+)
+
 
 @_attrs_define
 class VerifyRequest:
@@ -54,18 +63,21 @@ class VerifyRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subject_ref = d.pop("subject_ref")
+        d = src_dict
+        subject_ref = d["subject_ref"]
 
-        purpose = d.pop("purpose")
+        purpose = d["purpose"]
 
-        presented = d.pop("presented")
+        presented = d["presented"]
 
         verify_request = cls(
             subject_ref=subject_ref,
             purpose=purpose,
             presented=presented,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         verify_request.additional_properties = d
         return verify_request

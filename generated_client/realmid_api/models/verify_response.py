@@ -11,6 +11,17 @@ from ..types import UNSET, parse_datetime, pydantic_core_schema
 
 T = TypeVar("T", bound="VerifyResponse")
 
+# The wire names this model declares; any other member goes to additional_properties.
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "otp_id",
+        "issuer_user_id",
+        "issued_at",
+        "subject_ref",
+        "purpose",
+    }
+)
+
 
 @_attrs_define
 class VerifyResponse:
@@ -71,18 +82,18 @@ class VerifyResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        otp_id = d.pop("otp_id")
+        d = src_dict
+        otp_id = d["otp_id"]
 
-        issuer_user_id = d.pop("issuer_user_id")
+        issuer_user_id = d["issuer_user_id"]
 
-        _issued_at = d.pop("issued_at", None)
+        _issued_at = d.get("issued_at")
         issued_at_raw = _issued_at if isinstance(_issued_at, str) else None
         issued_at = parse_datetime(issued_at_raw)
 
-        subject_ref = d.pop("subject_ref")
+        subject_ref = d["subject_ref"]
 
-        purpose = d.pop("purpose")
+        purpose = d["purpose"]
 
         verify_response = cls(
             otp_id=otp_id,
@@ -92,6 +103,9 @@ class VerifyResponse:
             subject_ref=subject_ref,
             purpose=purpose,
         )
+
+        # The members this model does not declare, in the order they came.
+        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
 
         verify_response.additional_properties = d
         return verify_response
