@@ -1,4 +1,5 @@
-"""Sans-IO helpers the resources share: input checks before any I/O, wire → facade models.
+"""Sans-IO helpers the resources share: input checks before any I/O, and the thin steps the
+facade adds to a generated model (``session``).
 
 Nothing here sends a request; both faces (``realmid/_async`` and its generated twin) use
 the same functions.

@@ -1,26 +1,14 @@
-"""Paginator adapters the resources share: map each page's items, or run under a user bearer."""
+"""Paginator adapters the resources share: run a list under a user bearer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from realmid._async.pagination import AsyncPaginated
 from realmid._auth_flow import user_bearer as as_user
 from realmid.models import Page
 
 T = TypeVar("T")
-
-
-def mapped(paginated: AsyncPaginated[Any], convert: Callable[[Any], T]) -> AsyncPaginated[T]:
-    """The same pages with each item converted (wire model → facade model)."""
-
-    async def fetch(cursor: str | None, limit: int | None) -> Page[T]:
-        page = await paginated.page(cursor, limit)
-        items = [convert(item) for item in page.items]
-        return Page(items=items, next_cursor=page.next_cursor, total=page.total)
-
-    return AsyncPaginated(fetch)
 
 
 def under_bearer(paginated: AsyncPaginated[T], bearer: str | None) -> AsyncPaginated[T]:
