@@ -48,12 +48,12 @@ async def test_tenant_lifecycle(face: str, emulator: RealmEmulator) -> None:
         merged = await call(
             realm.tenants.update_config(tenant.id, {"theme": {"logo": "x.png"}, "beta": True})
         )
-        assert merged.config.additional_properties == {
+        assert merged.config == {
             "theme": {"color": "teal", "logo": "x.png"},
             "beta": True,
         }
         pruned = await call(realm.tenants.update_config(tenant.id, {"beta": None}))
-        assert "beta" not in pruned.config.additional_properties
+        assert "beta" not in (pruned.config or {})
         await call(realm.tenants.delete(tenant.id))
         gone = await error_of(lambda: realm.tenants.get(tenant.id))
         assert gone.code is ErrorCode.NOT_FOUND

@@ -86,12 +86,14 @@ class AdminStats:
 
         events_24h = d["events_24h"]
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         admin_stats = cls(
-            platforms_count=platforms_count,
-            tenants_count=tenants_count,
-            users_count=users_count,
-            sessions_active=sessions_active,
-            events_24h=events_24h,
+            platforms_count,
+            tenants_count,
+            users_count,
+            sessions_active,
+            events_24h,
         )
 
         # The members this model does not declare, in the order they came.

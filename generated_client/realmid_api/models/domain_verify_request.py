@@ -54,8 +54,10 @@ class DomainVerifyRequest:
         d = src_dict
         claim_token = d["claim_token"]
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         domain_verify_request = cls(
-            claim_token=claim_token,
+            claim_token,
         )
 
         # The members this model does not declare, in the order they came.

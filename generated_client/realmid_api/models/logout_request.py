@@ -52,8 +52,10 @@ class LogoutRequest:
         d = src_dict
         refresh_token = d.get("refresh_token", UNSET)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         logout_request = cls(
-            refresh_token=refresh_token,
+            refresh_token,
         )
 
         # The members this model does not declare, in the order they came.

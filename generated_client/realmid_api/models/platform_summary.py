@@ -154,18 +154,20 @@ class PlatformSummary:
 
         created_at = d.get("created_at", UNSET)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         platform_summary = cls(
-            id=id,
-            display_name=display_name,
-            slug=slug,
-            status=status,
-            signup_mode=signup_mode,
-            domains=domains,
-            owner=owner,
-            tenants_count=tenants_count,
-            users_count=users_count,
-            last_activity_at=last_activity_at,
-            created_at=created_at,
+            id,
+            display_name,
+            slug,
+            status,
+            signup_mode,
+            domains,
+            owner,
+            tenants_count,
+            users_count,
+            last_activity_at,
+            created_at,
         )
 
         # The members this model does not declare, in the order they came.

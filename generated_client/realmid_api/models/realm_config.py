@@ -129,15 +129,17 @@ class RealmConfig:
 
         platform_token_ttl = d.get("platform_token_ttl", UNSET)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         realm_config = cls(
-            platform_refresh_rotates=platform_refresh_rotates,
-            otp_login_enabled=otp_login_enabled,
-            otp_mfa_enabled=otp_mfa_enabled,
-            mfa_session_ttl_seconds=mfa_session_ttl_seconds,
-            require_bff_login=require_bff_login,
-            session_limit=session_limit,
-            access_token_ttl=access_token_ttl,
-            platform_token_ttl=platform_token_ttl,
+            platform_refresh_rotates,
+            otp_login_enabled,
+            otp_mfa_enabled,
+            mfa_session_ttl_seconds,
+            require_bff_login,
+            session_limit,
+            access_token_ttl,
+            platform_token_ttl,
         )
 
         # The members this model does not declare, in the order they came.

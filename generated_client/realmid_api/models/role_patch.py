@@ -64,9 +64,11 @@ class RolePatch:
 
         permissions = cast(list[str], d.get("permissions", UNSET))
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         role_patch = cls(
-            display_name=display_name,
-            permissions=permissions,
+            display_name,
+            permissions,
         )
 
         # The members this model does not declare, in the order they came.

@@ -136,17 +136,19 @@ class Tenant:
         updated_at_raw = _updated_at if isinstance(_updated_at, str) else None
         updated_at = parse_datetime(updated_at_raw)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         tenant = cls(
-            id=id,
-            display_name=display_name,
-            owner_user_id=owner_user_id,
-            signup_mode=signup_mode,
-            allowed_domains=allowed_domains,
-            config=config,
-            created_at=created_at,
-            created_at_raw=created_at_raw,
-            updated_at=updated_at,
-            updated_at_raw=updated_at_raw,
+            id,
+            display_name,
+            owner_user_id,
+            signup_mode,
+            allowed_domains,
+            config,
+            created_at,
+            created_at_raw,
+            updated_at,
+            updated_at_raw,
         )
 
         # The members this model does not declare, in the order they came.

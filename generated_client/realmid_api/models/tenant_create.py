@@ -75,10 +75,12 @@ class TenantCreate:
 
         signup_mode = d.get("signup_mode", UNSET)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         tenant_create = cls(
-            display_name=display_name,
-            allowed_domains=allowed_domains,
-            signup_mode=signup_mode,
+            display_name,
+            allowed_domains,
+            signup_mode,
         )
 
         # The members this model does not declare, in the order they came.

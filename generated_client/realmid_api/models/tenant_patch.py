@@ -52,8 +52,10 @@ class TenantPatch:
         d = src_dict
         display_name = d.get("display_name", UNSET)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         tenant_patch = cls(
-            display_name=display_name,
+            display_name,
         )
 
         # The members this model does not declare, in the order they came.

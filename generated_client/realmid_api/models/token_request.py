@@ -101,11 +101,13 @@ class TokenRequest:
         else:
             custom_claims = TokenRequestCustomClaims.from_dict(_custom_claims)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         token_request = cls(
-            grant_type=grant_type,
-            refresh_token=refresh_token,
-            tenant_id=tenant_id,
-            custom_claims=custom_claims,
+            grant_type,
+            refresh_token,
+            tenant_id,
+            custom_claims,
         )
 
         # The members this model does not declare, in the order they came.

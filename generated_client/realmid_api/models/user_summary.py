@@ -70,10 +70,12 @@ class UserSummary:
 
         display_name = d.get("display_name", UNSET)
 
+        # Positional, in the order the fields are declared above: a keyword call costs about
+        # twice as much, and this runs once per item of every page.
         user_summary = cls(
-            id=id,
-            email=email,
-            display_name=display_name,
+            id,
+            email,
+            display_name,
         )
 
         # The members this model does not declare, in the order they came.
