@@ -172,7 +172,7 @@ class AccessTokenClaims:
 
         role = d.get("role", UNSET)
 
-        amr = cast(list[str], d.get("amr", UNSET))
+        amr = d.get("amr", UNSET)
 
         acr = d.get("acr", UNSET)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -115,15 +115,15 @@ class APIKey:
 
         secret = d.get("secret", UNSET)
 
-        scopes = cast(list[str], d.get("scopes", UNSET))
+        scopes = d.get("scopes", UNSET)
 
         _created_at = d.get("created_at")
-        created_at_raw = _created_at if isinstance(_created_at, str) else None
-        created_at = parse_datetime(created_at_raw)
+        created_at_raw = _created_at if type(_created_at) is str else None
+        created_at = parse_datetime(created_at_raw) if created_at_raw else None
 
         _revoked_at = d.get("revoked_at")
-        revoked_at_raw = _revoked_at if isinstance(_revoked_at, str) else None
-        revoked_at = parse_datetime(revoked_at_raw)
+        revoked_at_raw = _revoked_at if type(_revoked_at) is str else None
+        revoked_at = parse_datetime(revoked_at_raw) if revoked_at_raw else None
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -63,7 +63,7 @@ class APIKeyCreate:
         d = src_dict
         display_name = d["display_name"]
 
-        scopes = cast(list[str], d.get("scopes", UNSET))
+        scopes = d.get("scopes", UNSET)
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -104,7 +104,7 @@ class Error:
 
         mfa_challenge_token = d.get("mfa_challenge_token", UNSET)
 
-        methods = cast(list[str], d.get("methods", UNSET))
+        methods = d.get("methods", UNSET)
 
         reason = d.get("reason", UNSET)
 

@@ -88,8 +88,8 @@ class IssueResponse:
         value = d["value"]
 
         _expires_at = d.get("expires_at")
-        expires_at_raw = _expires_at if isinstance(_expires_at, str) else None
-        expires_at = parse_datetime(expires_at_raw)
+        expires_at_raw = _expires_at if type(_expires_at) is str else None
+        expires_at = parse_datetime(expires_at_raw) if expires_at_raw else None
 
         purpose = d["purpose"]
 

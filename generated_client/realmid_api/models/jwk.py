@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -103,7 +103,7 @@ class Jwk:
 
         alg = d.get("alg", UNSET)
 
-        key_ops = cast(list[str], d.get("key_ops", UNSET))
+        key_ops = d.get("key_ops", UNSET)
 
         n = d.get("n", UNSET)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -70,7 +70,7 @@ class MFAEnrollResult:
 
         otpauth_uri = d.get("otpauth_uri", UNSET)
 
-        backup_codes = cast(list[str], d.get("backup_codes", UNSET))
+        backup_codes = d.get("backup_codes", UNSET)
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

@@ -123,8 +123,8 @@ class Origin:
         verification_id = _parse_verification_id(d.get("verification_id", UNSET))
 
         _created_at = d.get("created_at")
-        created_at_raw = _created_at if isinstance(_created_at, str) else None
-        created_at = parse_datetime(created_at_raw)
+        created_at_raw = _created_at if type(_created_at) is str else None
+        created_at = parse_datetime(created_at_raw) if created_at_raw else None
 
         def _parse_detached_at(data: object) -> None | str | Unset:
             if data is None:

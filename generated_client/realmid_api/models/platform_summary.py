@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -137,7 +137,7 @@ class PlatformSummary:
 
         signup_mode = d.get("signup_mode", UNSET)
 
-        domains = cast(list[str], d.get("domains", UNSET))
+        domains = d.get("domains", UNSET)
 
         _owner = d.get("owner", UNSET)
         owner: PlatformOwner | Unset

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -102,7 +102,7 @@ class RoleObject:
 
         display_name = d.get("display_name", UNSET)
 
-        permissions = cast(list[str], d.get("permissions", UNSET))
+        permissions = d.get("permissions", UNSET)
 
         created_at = d.get("created_at", UNSET)
 

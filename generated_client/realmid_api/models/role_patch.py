@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,7 +62,7 @@ class RolePatch:
         d = src_dict
         display_name = d.get("display_name", UNSET)
 
-        permissions = cast(list[str], d.get("permissions", UNSET))
+        permissions = d.get("permissions", UNSET)
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

@@ -94,12 +94,12 @@ class SessionInfo:
         id = d["id"]
 
         _created_at = d.get("created_at")
-        created_at_raw = _created_at if isinstance(_created_at, str) else None
-        created_at = parse_datetime(created_at_raw)
+        created_at_raw = _created_at if type(_created_at) is str else None
+        created_at = parse_datetime(created_at_raw) if created_at_raw else None
 
         _last_used_at = d.get("last_used_at")
-        last_used_at_raw = _last_used_at if isinstance(_last_used_at, str) else None
-        last_used_at = parse_datetime(last_used_at_raw)
+        last_used_at_raw = _last_used_at if type(_last_used_at) is str else None
+        last_used_at = parse_datetime(last_used_at_raw) if last_used_at_raw else None
 
         user_agent = d.get("user_agent", UNSET)
 

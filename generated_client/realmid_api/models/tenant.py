@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -124,17 +124,17 @@ class Tenant:
 
         signup_mode = d.get("signup_mode", UNSET)
 
-        allowed_domains = cast(list[str], d.get("allowed_domains", UNSET))
+        allowed_domains = d.get("allowed_domains", UNSET)
 
         config = d.get("config", UNSET)
 
         _created_at = d.get("created_at")
-        created_at_raw = _created_at if isinstance(_created_at, str) else None
-        created_at = parse_datetime(created_at_raw)
+        created_at_raw = _created_at if type(_created_at) is str else None
+        created_at = parse_datetime(created_at_raw) if created_at_raw else None
 
         _updated_at = d.get("updated_at")
-        updated_at_raw = _updated_at if isinstance(_updated_at, str) else None
-        updated_at = parse_datetime(updated_at_raw)
+        updated_at_raw = _updated_at if type(_updated_at) is str else None
+        updated_at = parse_datetime(updated_at_raw) if updated_at_raw else None
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

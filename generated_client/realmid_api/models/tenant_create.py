@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -71,7 +71,7 @@ class TenantCreate:
         d = src_dict
         display_name = d["display_name"]
 
-        allowed_domains = cast(list[str], d.get("allowed_domains", UNSET))
+        allowed_domains = d.get("allowed_domains", UNSET)
 
         signup_mode = d.get("signup_mode", UNSET)
 

@@ -88,8 +88,8 @@ class VerifyResponse:
         issuer_user_id = d["issuer_user_id"]
 
         _issued_at = d.get("issued_at")
-        issued_at_raw = _issued_at if isinstance(_issued_at, str) else None
-        issued_at = parse_datetime(issued_at_raw)
+        issued_at_raw = _issued_at if type(_issued_at) is str else None
+        issued_at = parse_datetime(issued_at_raw) if issued_at_raw else None
 
         subject_ref = d["subject_ref"]
 
