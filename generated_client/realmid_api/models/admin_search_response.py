@@ -57,13 +57,7 @@ class AdminSearchResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
         _items = d.get("items", UNSET)
-        items: list[SearchHit] | Unset = UNSET
-        if _items is not UNSET:
-            items = []
-            for items_item_data in _items:
-                items_item = SearchHit.from_dict(items_item_data)
-
-                items.append(items_item)
+        items = None if _items is None else [SearchHit.from_dict(item) for item in _items]
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

@@ -56,12 +56,7 @@ class Jwks:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        keys = []
-        _keys = d["keys"]
-        for keys_item_data in _keys:
-            keys_item = Jwk.from_dict(keys_item_data)
-
-            keys.append(keys_item)
+        keys = [Jwk.from_dict(item) for item in d["keys"]]
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

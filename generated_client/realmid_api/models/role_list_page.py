@@ -87,13 +87,7 @@ class RoleListPage:
         total = d.get("total", UNSET)
 
         _items = d.get("items", UNSET)
-        items: list[RoleObject] | Unset = UNSET
-        if _items is not UNSET:
-            items = []
-            for items_item_data in _items:
-                items_item = RoleObject.from_dict(items_item_data)
-
-                items.append(items_item)
+        items = None if _items is None else [RoleObject.from_dict(item) for item in _items]
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

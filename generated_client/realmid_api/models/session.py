@@ -145,13 +145,7 @@ class Session:
             user = UserSummary.from_dict(_user)
 
         _tenants = d.get("tenants", UNSET)
-        tenants: list[TenantRef] | Unset = UNSET
-        if _tenants is not UNSET:
-            tenants = []
-            for tenants_item_data in _tenants:
-                tenants_item = TenantRef.from_dict(tenants_item_data)
-
-                tenants.append(tenants_item)
+        tenants = None if _tenants is None else [TenantRef.from_dict(item) for item in _tenants]
 
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
