@@ -27,6 +27,25 @@ _HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 # value without CR, LF or NUL (which would end the header, or the whole head, early).
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HEADER_BREAK = re.compile(r"[\r\n\x00]")
+# Headers that are not the caller's to set: the connection's own (RFC 9110 §7.6.1 hop-by-hop,
+# plus the framing and routing ones httpx derives), and the bearer, which the SDK owns.
+# `Host: evil.example` rode the platform token to wherever a proxy routes by Host.
+_RESERVED_HEADERS = frozenset(
+    {
+        "host",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "content-length",
+        "expect",
+    }
+)
 # The partner OTP purpose tag (contract: IssueRequest.purpose).
 PURPOSE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_SUBJECT_REF = 256
@@ -51,6 +70,10 @@ def forwarded_headers(headers: Mapping[str, str]) -> dict[str, str]:
         if not isinstance(value, str) or _HEADER_BREAK.search(value):
             # The value is not echoed: it may be a credential.
             raise BadRequestError(f"header {name} must be a string without CR, LF or NUL")
+        if name.lower() in _RESERVED_HEADERS:
+            raise BadRequestError(f"header {name} is the connection's, not the caller's, to set")
+        if name.lower() == "authorization":
+            continue  # the SDK sets the bearer (documented: one in `headers` is dropped)
         checked[name] = value
     return checked
 

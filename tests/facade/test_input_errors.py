@@ -107,6 +107,14 @@ CALLS: list[tuple[str, Callable[[Handle], Any], str]] = [
         lambda r: r.request("GET", "/tenants", headers={"X Trace": "a"}),
         "valid HTTP token",
     ),
+    *[
+        (
+            f"request header {name}",
+            lambda r, name=name: r.request("GET", "/tenants", headers={name: "evil.example"}),
+            "not the caller's",
+        )
+        for name in ("Host", "host", "Connection", "Transfer-Encoding", "Content-Length", "TE")
+    ],
     (
         "request absolute URL",
         lambda r: r.request("GET", "https://elsewhere.example/tenants"),
