@@ -1,11 +1,12 @@
 """The ASGI application: request ids, faults, rate limits, contract validation, dispatch.
 
 Every contract request goes through one pipeline: match the operation in the contract,
-rate-limit, validate path/query/header parameters and the JSON body, authenticate with
-the schemes the operation lists, replay idempotent POSTs, run the handler under the
-state lock, then :func:`render` the answer: shape it for the profile (``emu.profile``),
-check it against the contract (violations are recorded for the test suite to assert on,
-never raised at the client) and serialize it.
+rate-limit (per end-user IP: ``X-On-Behalf-Of-IP`` when a live platform token vouches for
+it, else the peer's, see :func:`trusted_forwarded_ip`), validate path/query/header
+parameters and the JSON body, authenticate with the schemes the operation lists, replay
+idempotent POSTs, run the handler under the state lock, then :func:`render` the answer:
+shape it for the profile (``emu.profile``), check it against the contract (violations are
+recorded for the test suite to assert on, never raised at the client) and serialize it.
 
 An operation of the contract that has no handler (a spec newer than the handlers) does
 not stop the emulator: it answers 501 ``not_implemented`` (:class:`NoHandler`), is
@@ -19,7 +20,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,7 @@ from realmid.testing.errors import ApiError, bad_request, not_found, unauthorize
 from realmid.testing.faults import Faults, RawAnswer
 from realmid.testing.handlers.table import ROUTES
 from realmid.testing.idempotency import IdempotencyStore, KeyReused
-from realmid.testing.principal import authenticate, bearer
+from realmid.testing.principal import authenticate, bearer, is_platform_token
 from realmid.testing.profiles import DEFAULT, checked_profile, shape_body
 from realmid.testing.ratelimit import RateLimiter
 from realmid.testing.realms import RealmHandle
@@ -310,8 +311,11 @@ class Dispatcher:
         method = request.method.upper()
         path = request.scope["path"]
         client_ip = request.client.host if request.client is not None else "unknown"
-        limit_key = request.headers.get("x-on-behalf-of-ip") or client_ip
-        wait = runtime.limiter.take(limit_key)
+        token = bearer(request.headers.get("authorization"))
+        forwarded_ip = trusted_forwarded_ip(store, token, request.headers)
+        # Before any validation or handler work, but after the bearer is known: the key is
+        # the end user's IP only when a partner backend vouches for it, else the peer's.
+        wait = runtime.limiter.take(forwarded_ip or client_ip)
         if wait is not None:
             raise ApiError(
                 429,
@@ -336,7 +340,6 @@ class Dispatcher:
             raise NoHandler(op.operation_id)
         path_params, query, headers = self._parameters(op, request, raw_path_params)
         body = await self._body(op, request, route.field_codes)
-        token = bearer(request.headers.get("authorization"))
         principal = authenticate(store, op, token)
         if principal is None and not op.anonymous:
             raise unauthorized("a valid, unexpired access token is required")
@@ -351,6 +354,7 @@ class Dispatcher:
             client_ip=client_ip,
             request_id=request_id,
             bearer=token,
+            forwarded_ip=forwarded_ip,
         )
         idem_key = request.headers.get("idempotency-key") if method == "POST" else None
         scope: tuple[str, str, str, str] | None = None
@@ -454,6 +458,19 @@ class Dispatcher:
             code = field_codes.get(exc.field, "bad_request") if exc.field else "bad_request"
             raise bad_request(exc.message, code) from None
         return body
+
+
+def trusted_forwarded_ip(store: Store, token: str | None, headers: Mapping[str, str]) -> str | None:
+    """``X-On-Behalf-Of-IP`` if the issuer believes it, else None.
+
+    Only a partner backend (BFF: a caller with a live platform access token) may speak for
+    its end users' IPs. From anyone else (no bearer, a user's access token, a dead
+    platform token) the header is ignored, so rotating it cannot dodge the per-IP limits.
+    """
+    forwarded = headers.get("x-on-behalf-of-ip")
+    if not forwarded or not is_platform_token(store, token):
+        return None
+    return forwarded
 
 
 def _reject_constant(name: str) -> Any:

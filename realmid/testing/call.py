@@ -45,6 +45,9 @@ class Call:
     client_ip: str
     request_id: str
     bearer: str | None = None
+    #: ``X-On-Behalf-Of-IP`` when the issuer believes it (the caller holds a live platform
+    #: token), else None: the pipeline decides once, for rate limits and handlers alike.
+    forwarded_ip: str | None = None
 
     # ------------------------------------------------------------------ request parts
 
@@ -60,8 +63,11 @@ class Call:
 
     @property
     def end_user_ip(self) -> str:
-        """The end user's IP: ``X-On-Behalf-Of-IP`` when a BFF forwards it, else the peer."""
-        return self.header("x-on-behalf-of-ip") or self.client_ip
+        """The end user's IP: the one a BFF forwards (:attr:`forwarded_ip`), else the peer.
+
+        The header from anyone without a platform token is ignored, as the issuer does.
+        """
+        return self.forwarded_ip or self.client_ip
 
     def field(self, name: str, default: Any = None) -> Any:
         """A member of the JSON body (validated against the contract already)."""

@@ -20,7 +20,7 @@ from realmid.testing.directory import tenant_body
 from realmid.testing.errors import ApiError, bad_request, not_found
 from realmid.testing.faults import TEXT_PLAIN
 from realmid.testing.partner_otp import issue
-from realmid.testing.realms import checked_config_patch, create_realm
+from realmid.testing.realms import AudienceTaken, checked_config_patch, create_realm
 from realmid.testing.seeding import seed_session, seed_tenant, seed_user
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -90,12 +90,16 @@ def control_routes(runtime: Runtime) -> list[Route]:
         return {"profile": runtime.profile}
 
     def add_realm(_: Request, body: dict[str, Any]) -> Any:
-        handle = create_realm(
-            store,
-            str(body.get("display_name") or "Emulated Realm"),
-            audience=body.get("audience"),
-            config=body.get("config"),
-        )
+        try:
+            handle = create_realm(
+                store,
+                str(body.get("display_name") or "Emulated Realm"),
+                audience=body.get("audience"),
+                config=body.get("config"),
+                allow_shared_audience=body.get("allow_shared_audience") is True,
+            )
+        except AudienceTaken as exc:
+            raise ApiError(409, "audience_taken", str(exc)) from None
         return {
             "realm_id": handle.realm_id,
             "api_key": handle.api_key,

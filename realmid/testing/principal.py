@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import jwt
 
 from realmid.testing.contract import Operation
+from realmid.testing.model import ApiKey, Realm
 from realmid.testing.store import Store
 
 PLATFORM_ACCESS_PREFIX = "rpat"
@@ -67,24 +68,46 @@ def authenticate(store: Store, op: Operation, token: str | None) -> Principal | 
         return None
     with store.lock:
         if token.startswith(PLATFORM_ACCESS_PREFIX + "_") and op.allows("platformBearer"):
-            grant = store.platform_by_access.get(token)
-            if grant is None or grant.access_expires_at <= store.now():
+            live = _live_platform_token(store, token)
+            if live is None:
                 return None
-            key = store.api_keys.get(grant.api_key_id)
-            realm = store.realm(grant.realm_id)
-            # Revoking a leaked key must cut off the tokens already minted from it, too.
-            if key is None or key.revoked_at is not None or realm is None:
-                return None
+            key, realm = live
             realm.last_activity_at = store.now()
             return Principal(
                 kind="platform",
-                realm_id=grant.realm_id,
+                realm_id=realm.id,
                 api_key_id=key.id,
                 scopes=frozenset(key.scopes),
             )
         if token.count(".") == 2 and op.allows("userBearer"):
             return _user_principal(store, token)
     return None
+
+
+def is_platform_token(store: Store, token: str | None) -> bool:
+    """Whether ``token`` is a live platform access token, whatever the operation.
+
+    The cheap check the pipeline makes before rate limiting: such a caller is a partner
+    backend (BFF), the only caller whose ``X-On-Behalf-Of-IP`` the issuer believes.
+    Touches nothing (no ``last_activity_at``): :func:`authenticate` does that.
+    """
+    if token is None or not token.startswith(PLATFORM_ACCESS_PREFIX + "_"):
+        return False
+    with store.lock:
+        return _live_platform_token(store, token) is not None
+
+
+def _live_platform_token(store: Store, token: str) -> tuple[ApiKey, Realm] | None:
+    """The key and realm of a live platform access token (None: unknown, expired, revoked)."""
+    grant = store.platform_by_access.get(token)
+    if grant is None or grant.access_expires_at <= store.now():
+        return None
+    key = store.api_keys.get(grant.api_key_id)
+    realm = store.realm(grant.realm_id)
+    # Revoking a leaked key must cut off the tokens already minted from it, too.
+    if key is None or key.revoked_at is not None or realm is None:
+        return None
+    return key, realm
 
 
 def _user_principal(store: Store, token: str) -> Principal | None:

@@ -93,6 +93,17 @@ def slugify(text: str) -> str:
     return slug[:40] or "realm"
 
 
+class AudienceTaken(ValueError):
+    """Another realm already has the audience asked for (and sharing was not asked for)."""
+
+    def __init__(self, audience: str) -> None:
+        super().__init__(
+            f"another realm already has the audience {audience!r} "
+            "(pass allow_shared_audience=True to share it)"
+        )
+        self.audience = audience
+
+
 def create_realm(
     store: Store,
     display_name: str,
@@ -102,13 +113,22 @@ def create_realm(
     config: Mapping[str, Any] | None = None,
     status: str = "active",
     signup_mode: str = "closed",
+    allow_shared_audience: bool = False,
 ) -> RealmHandle:
-    """A new realm with its system roles and one API key with every scope."""
+    """A new realm with its system roles and one API key with every scope.
+
+    The audience (``aud`` of the realm's access tokens) is the realm's own: one another
+    realm has raises :class:`AudienceTaken` (a ValueError) unless ``allow_shared_audience``.
+    """
     slug = f"{slugify(display_name)}-{secrets.token_hex(3)}"
     audience = audience or f"https://app.{slug}.test"
     settings = dict(DEFAULT_CONFIG)
     settings.update(checked_config_patch(config or {}))
     with store.lock:
+        if not allow_shared_audience and any(
+            other.audience == audience for other in store.realms.values()
+        ):
+            raise AudienceTaken(audience)
         now = store.now()
         realm = Realm(
             id=ulid(),

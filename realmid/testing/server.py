@@ -249,8 +249,13 @@ class RealmEmulator:
         status: str = "active",
         signup_mode: str = "closed",
         owner_email: str | None = None,
+        allow_shared_audience: bool = False,
     ) -> RealmHandle:
-        """Create another realm (with its own full-scope API key) and return its handle."""
+        """Create another realm (with its own full-scope API key) and return its handle.
+
+        Two realms never share an ``audience`` by accident: one another realm has raises
+        ValueError unless ``allow_shared_audience=True`` asks for exactly that.
+        """
         store = self._runtime.store
         handle = create_realm(
             store,
@@ -260,6 +265,7 @@ class RealmEmulator:
             config=config,
             status=status,
             signup_mode=signup_mode,
+            allow_shared_audience=allow_shared_audience,
         )
         if owner_email is not None:
             with store.lock:
