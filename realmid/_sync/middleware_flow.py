@@ -11,7 +11,9 @@ revocation gate of ``realm.tokens``, which the verifier is wired with) → the M
 on an MFA failure, a step-up challenge pre-minted with ``realm.auth.mint_mfa_challenge``
 (the 412 carries it; none when that call fails).
 
-The handled routes (POST, JSON): login, MFA verify, refresh, logout.
+The handled routes (POST, JSON): login, MFA verify, refresh, logout. A request to one
+that reads or sets the refresh cookie first passes the core's cross-site check (403
+``forbidden`` otherwise, before the body is read or the issuer called).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from realmid.middleware.core import (
     Reply,
     RequestView,
     Route,
-    mfa_reason,
 )
 from realmid.middleware.options import MFARule, MiddlewareOptions
 from realmid.models import MFAChallenge
@@ -45,7 +46,7 @@ class SyncMiddlewareFlow:
 
     def __init__(self, realm: Realm, options: MiddlewareOptions | None = None) -> None:
         self.realm = realm
-        self.core = MiddlewareCore(options, clock=realm._config.clock)
+        self.core = MiddlewareCore(options, clock=realm._config.clock, leeway=realm._config.leeway)
         self._logger = realm._config.logger
 
     def __repr__(self) -> str:
@@ -68,7 +69,7 @@ class SyncMiddlewareFlow:
         if claims is None:
             claims = self.realm.verify(token)
         if requirement is not None:
-            reason = mfa_reason(claims, requirement, self.core.now())
+            reason = self.core.mfa_reason(claims, requirement)
             if reason is not None:
                 challenge = self._challenge(token, view.client_ip)
                 raise self.core.mfa_error(reason, requirement, challenge)
@@ -88,6 +89,9 @@ class SyncMiddlewareFlow:
     def handle(self, route: Route, view: RequestView, body: bytes) -> Reply:
         """Answer a POST to one of the handled routes."""
         try:
+            # Before anything else: a forged request must not reach the issuer, nor have
+            # the cookie it rides on rotated or cleared.
+            self.core.check_cross_site(route, view)
             fields = self.core.parse_body(route, view, body)
             if route is Route.LOGIN:
                 return self._login(view, fields)

@@ -38,14 +38,25 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def view_of_scope(scope: Scope, path: str | None = None) -> RequestView:
-    """The sans-IO view of an ASGI ``http`` / ``websocket`` scope."""
+def view_of_scope(
+    scope: Scope, path: str | None = None, csrf_header: str | None = None
+) -> RequestView:
+    """The sans-IO view of an ASGI ``http`` / ``websocket`` scope.
+
+    ``csrf_header``: the (lower-case) name of the options' CSRF header, whose value the
+    view then holds.
+    """
     mount = scope.get("root_path") or ""
     if path is None:
         path = _relative_path(scope, mount)
     authorization: str | None = None
     cookie: str | None = None
     content_type: str | None = None
+    host: str | None = None
+    origin: str | None = None
+    fetch_site: str | None = None
+    custom: str | None = None
+    wanted = csrf_header.encode("latin-1") if csrf_header else None
     for name, value in scope.get("headers") or ():
         if name == b"authorization":
             text = value.decode("latin-1")
@@ -56,6 +67,17 @@ def view_of_scope(scope: Scope, path: str | None = None) -> RequestView:
             cookie = text if cookie is None else f"{cookie}; {text}"
         elif name == b"content-type":
             content_type = value.decode("latin-1")
+        elif name == b"host":
+            host = _joined(host, value)
+        elif name == b"origin":
+            origin = _joined(origin, value)
+        elif name == b"sec-fetch-site":
+            fetch_site = _joined(fetch_site, value)
+        elif name == wanted:
+            custom = _joined(custom, value)
+    if host is None and scope.get("server"):
+        server_host, server_port = scope["server"][0], scope["server"][1]
+        host = f"{server_host}:{server_port}" if server_port is not None else server_host
     client = scope.get("client")
     return RequestView(
         method=scope.get("method", "GET"),
@@ -65,7 +87,18 @@ def view_of_scope(scope: Scope, path: str | None = None) -> RequestView:
         cookie=cookie,
         content_type=content_type,
         client_ip=client[0] if client else None,
+        scheme=scope.get("scheme") or "http",
+        host=host,
+        origin=origin,
+        sec_fetch_site=fetch_site,
+        csrf_header=custom,
     )
+
+
+def _joined(previous: str | None, value: bytes) -> str:
+    # A repeated header is joined: two Origins (or Hosts) then match nothing.
+    text = value.decode("latin-1")
+    return text if previous is None else f"{previous}, {text}"
 
 
 def _relative_path(scope: Scope, mount: str) -> str:
@@ -117,7 +150,7 @@ class RealmASGIMiddleware:
         if isinstance(decision, Exempt):
             await self.app(scope, receive, send)
             return
-        view = view_of_scope(scope, path)
+        view = view_of_scope(scope, path, core.options.csrf_header)
         if isinstance(decision, Handle):
             await self._handle(decision, view, scope, receive, send)
             return

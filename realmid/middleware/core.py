@@ -9,6 +9,8 @@ is here:
   guarded (and with which MFA requirement);
 - :meth:`MiddlewareCore.bearer`: the access token out of ``Authorization``;
 - :func:`mfa_reason`: whether verified claims meet an MFA requirement, and why not;
+- :meth:`MiddlewareCore.check_cross_site`: whether a cookie route request came from the
+  app's own pages (``Origin`` / ``Sec-Fetch-Site``, and JSON or the CSRF header);
 - :meth:`MiddlewareCore.parse_body`: the handled routes' JSON bodies, bounded and checked;
 - the answers: JSON bodies, the error envelope, the refresh cookie's ``Set-Cookie``.
 """
@@ -30,13 +32,16 @@ from realmid.middleware.options import (
     MFAGateReason,
     MFARule,
     MiddlewareOptions,
+    normalize_origin,
+    request_origin,
 )
 from realmid.middleware.paths import compile_globs, is_canonical, normalize
 from realmid.models import MFAChallenge, MintResult, Session, UserSummary
-from realmid.verify import Claims
+from realmid.verify import DEFAULT_LEEWAY, Claims
 
 __all__ = [
     "EXEMPT",
+    "CrossSiteReason",
     "Decision",
     "Exempt",
     "Guard",
@@ -123,7 +128,10 @@ class RequestView:
     """What the core and the flow need of a request, whatever the server interface.
 
     ``path`` is relative to the mount point ``mount`` (ASGI ``root_path``, WSGI
-    ``SCRIPT_NAME``), which prefixes the refresh cookie's ``Path``.
+    ``SCRIPT_NAME``), which prefixes the refresh cookie's ``Path``. ``scheme`` and ``host``
+    (the ``Host`` header) make the request's own origin; ``origin``, ``sec_fetch_site``
+    and ``csrf_header`` (the value of the options' ``csrf_header``, None when absent) are
+    what the cross-site check reads.
     """
 
     method: str
@@ -133,6 +141,11 @@ class RequestView:
     cookie: str | None = attrs.field(default=None, repr=False)
     content_type: str | None = None
     client_ip: str | None = None
+    scheme: str | None = None
+    host: str | None = None
+    origin: str | None = None
+    sec_fetch_site: str | None = None
+    csrf_header: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -158,16 +171,27 @@ class Reply:
         return json.loads(self.body) if self.body else None
 
 
-def mfa_reason(claims: Claims, requirement: MFARequirement, now: float) -> MFAGateReason | None:
+def mfa_reason(
+    claims: Claims, requirement: MFARequirement, now: float, leeway: float = DEFAULT_LEEWAY
+) -> MFAGateReason | None:
     """None when ``claims`` meet ``requirement`` at ``now``, else why not.
 
     With ``mfa_at``: its age against :data:`~realmid.middleware.options.FRESH_WINDOW`
     (``require_fresh``) or the rule's ``max_age``. Without it, a token whose ``amr`` holds
     ``"mfa"`` or whose ``acr`` is ``aal2``/``aal3`` (an issuer that predates ``mfa_at``)
     passes a plain rule and fails ``require_fresh``; any other token has ``no_mfa``.
+
+    An ``mfa_at`` later than ``now + leeway`` (the verifier's clock-skew allowance) is no
+    proof at all: ``no_mfa``, whatever ``amr``/``acr`` say. A second factor that has not
+    happened yet cannot be placed in time, so it is neither fresh nor merely stale (which
+    would say a factor was once proven), and the same answer on plain and
+    ``require_fresh`` rules keeps a forward-dated ``mfa_at`` from ever passing a gate.
+    Within the leeway it counts as just done.
     """
     if claims.mfa_at > 0:
-        age = now - claims.mfa_at
+        if claims.mfa_at > now + leeway:
+            return MFAGateReason.NO_MFA
+        age = max(0.0, now - claims.mfa_at)
         if requirement.require_fresh:
             return None if age <= FRESH_WINDOW.total_seconds() else MFAGateReason.FRESH_REQUIRED
         return None if age <= requirement.max_age else MFAGateReason.STALE_MFA
@@ -216,6 +240,23 @@ def _bad_request(message: str) -> RealmError:
     return RealmError(ErrorCode.BAD_REQUEST, message, 400)
 
 
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media in _JSON_TYPES or media.endswith("+json")
+
+
+class CrossSiteReason(StrEnum):
+    """The ``reason`` of a 403 ``forbidden`` answer from the cross-site check."""
+
+    CROSS_SITE_ORIGIN = "cross_site_origin"  # Origin neither the app's nor trusted
+    CROSS_SITE_FETCH = "cross_site_fetch"  # no Origin; Sec-Fetch-Site not same-origin
+    CSRF_HEADER_MISSING = "csrf_header_missing"  # neither JSON nor the CSRF header
+
+
+def _forbidden(reason: CrossSiteReason, message: str) -> RealmError:
+    return RealmError(ErrorCode.FORBIDDEN, message, 403, {"reason": str(reason)})
+
+
 def parse_cookie(header: str | None, name: str) -> str | None:
     """The first value of cookie ``name`` in a ``Cookie`` header (None when absent/empty)."""
     if not header:
@@ -233,17 +274,22 @@ def parse_cookie(header: str | None, name: str) -> str | None:
 class MiddlewareCore:
     """The decisions and answers of one configured middleware (no I/O).
 
-    ``clock`` gives unix seconds for the MFA freshness check; the middleware passes the
-    realm's clock, so a test clock moves the verifier and the gate together.
+    ``clock`` gives unix seconds for the MFA freshness check, ``leeway`` the seconds an
+    ``mfa_at`` may lie in the future (clock skew); the middleware passes the realm's, so a
+    test clock moves the verifier and the gate together.
     """
 
     def __init__(
-        self, options: MiddlewareOptions | None = None, clock: Callable[[], float] | None = None
+        self,
+        options: MiddlewareOptions | None = None,
+        clock: Callable[[], float] | None = None,
+        leeway: float = DEFAULT_LEEWAY,
     ) -> None:
         if options is not None and not isinstance(options, MiddlewareOptions):
             raise BadRequestError("options must be a realmid.middleware.MiddlewareOptions")
         self.options = options = options or MiddlewareOptions()
         self.clock: Callable[[], float] = clock or time.time
+        self.leeway = float(leeway)
         self._routes: dict[str, Route] = {
             path: Route(name) for name, path in options.routes().items() if path is not None
         }
@@ -331,6 +377,10 @@ class MiddlewareCore:
     def now(self) -> float:
         return self.clock()
 
+    def mfa_reason(self, claims: Claims, requirement: MFARequirement) -> MFAGateReason | None:
+        """:func:`mfa_reason` at this core's clock and leeway."""
+        return mfa_reason(claims, requirement, self.now(), self.leeway)
+
     def mfa_error(
         self, reason: MFAGateReason, requirement: MFARequirement, challenge: MFAChallenge
     ) -> RealmError:
@@ -355,6 +405,63 @@ class MiddlewareCore:
 
     # ------------------------------------------------------------------ handled routes
 
+    def cross_site_checked(self, route: Route, view: RequestView) -> bool:
+        """Whether ``check_cross_site`` applies: the request reads or sets the cookie.
+
+        Cookie mode: every handled route (login and MFA verify set the cookie, refresh
+        rotates it, logout clears it). Body mode: refresh and logout when the request
+        carries the cookie anyway (they read it when the body has no token). A request
+        whose refresh token is in its body and that carries no cookie is not checked:
+        nothing ambient rides on it, and its sender already holds the token.
+        """
+        if not self.options.csrf_protection:
+            return False
+        if self._cookie_mode:
+            return True
+        if route is not Route.REFRESH and route is not Route.LOGOUT:
+            return False
+        return parse_cookie(view.cookie, self.options.cookie_name) is not None
+
+    def check_cross_site(self, route: Route, view: RequestView) -> None:
+        """Refuse (403 ``forbidden``) a cookie route request a browser did not send from
+        the app's own pages (see ``MiddlewareOptions``); no-op when not checked.
+
+        ``Origin`` must be the request's own origin or a trusted one; without ``Origin``,
+        ``Sec-Fetch-Site`` must be ``same-origin``; with neither (not a browser) only the
+        next check applies. Then ``Content-Type`` must be JSON or the CSRF header present:
+        a cross-site page can send neither without a CORS preflight.
+        """
+        if not self.cross_site_checked(route, view):
+            return
+        options = self.options
+        if view.origin is not None:
+            origin = normalize_origin(view.origin)
+            own = request_origin(view.scheme, view.host)
+            if origin is None or (origin != own and origin not in options.trusted_origins):
+                raise _forbidden(
+                    CrossSiteReason.CROSS_SITE_ORIGIN,
+                    "cross-site request refused: its Origin is neither this app's nor a"
+                    " trusted origin",
+                )
+        elif view.sec_fetch_site is not None and (
+            view.sec_fetch_site.strip().lower() != "same-origin"
+        ):
+            raise _forbidden(
+                CrossSiteReason.CROSS_SITE_FETCH,
+                "cross-site request refused: Sec-Fetch-Site is not same-origin",
+            )
+        if _is_json(view.content_type):
+            return
+        header = options.csrf_header
+        if header is not None and view.csrf_header is not None:
+            return
+        wanted = "Content-Type: application/json"
+        if header is not None:
+            wanted += f" or the {_display_header(header)} header"
+        raise _forbidden(
+            CrossSiteReason.CSRF_HEADER_MISSING, f"this route needs {wanted} (CSRF protection)"
+        )
+
     def body_too_large(self, content_length: int | None) -> bool:
         return content_length is not None and content_length > self.options.max_body_bytes
 
@@ -369,8 +476,7 @@ class MiddlewareCore:
             raise _bad_request(f"request body larger than {limit} bytes")
         data: Any = {}
         if body.strip():
-            media = (view.content_type or "").split(";", 1)[0].strip().lower()
-            if media not in _JSON_TYPES and not media.endswith("+json"):
+            if not _is_json(view.content_type):
                 raise _bad_request("request body must be JSON (Content-Type: application/json)")
             try:
                 data = json.loads(body)
@@ -541,6 +647,11 @@ _FIELDS: dict[Route, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Route.REFRESH: ((), ("refresh_token", "tenant_id")),
     Route.LOGOUT: ((), ("refresh_token",)),
 }
+
+
+def _display_header(name: str) -> str:
+    """``x-requested-with`` → ``X-Requested-With``."""
+    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 def _text(value: str | None) -> str:

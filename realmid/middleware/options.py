@@ -30,6 +30,7 @@ from realmid.middleware.paths import compile_globs
 
 __all__ = [
     "DEFAULT_COOKIE_MAX_AGE",
+    "DEFAULT_CSRF_HEADER",
     "DEFAULT_EXEMPT_PATHS",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MFA_MAX_AGE",
@@ -37,6 +38,7 @@ __all__ = [
     "MFAGateReason",
     "MFARule",
     "MiddlewareOptions",
+    "normalize_origin",
 ]
 
 DEFAULT_EXEMPT_PATHS = ("/health", "/public/*")
@@ -48,6 +50,10 @@ DEFAULT_MAX_BODY_BYTES = 16 * 1024
 #: whatever the cookie says; the middleware then clears the cookie.
 DEFAULT_COOKIE_MAX_AGE = timedelta(days=30)
 
+#: The request header that, like ``Content-Type: application/json``, a cross-site page
+#: cannot send without a CORS preflight: either one admits a request to the cookie routes.
+DEFAULT_CSRF_HEADER = "X-Requested-With"
+
 TOKEN_DELIVERIES = ("cookie", "body")
 SAMESITE_VALUES = ("lax", "strict", "none")
 
@@ -57,6 +63,36 @@ _COOKIE_DOMAIN = re.compile(r"\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A
 # A path or glob: starts with "/", printable ASCII without space, ';' or ','.
 _PATH = re.compile(r"/[\x21-\x2b\x2d-\x3a\x3c-\x7e]*")
 _GLOB_CHARS = frozenset("*?")
+# An origin's host: a DNS name / IPv4 address, or a bracketed IPv6 address; then a port.
+_ORIGIN_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+# Header names a browser sets itself, or lets any page set on a cross-site request without
+# a preflight (the CORS-safelisted ones): such a header proves nothing about the sender.
+_NOT_A_CSRF_HEADER = frozenset(
+    {
+        "accept",
+        "accept-charset",
+        "accept-encoding",
+        "accept-language",
+        "authorization",
+        "cache-control",
+        "connection",
+        "content-language",
+        "content-length",
+        "content-type",
+        "cookie",
+        "dnt",
+        "host",
+        "origin",
+        "pragma",
+        "priority",
+        "range",
+        "referer",
+        "te",
+        "upgrade-insecure-requests",
+        "user-agent",
+    }
+)
 
 
 class MFAGateReason(StrEnum):
@@ -65,6 +101,44 @@ class MFAGateReason(StrEnum):
     NO_MFA = "no_mfa"  # the token shows no second factor at all
     STALE_MFA = "stale_mfa"  # mfa_at older than the rule's max_age
     FRESH_REQUIRED = "fresh_required"  # require_fresh: mfa_at older than FRESH_WINDOW
+
+
+def normalize_origin(value: str) -> str | None:
+    """``scheme://host[:port]`` in its canonical form, or None when ``value`` is not one.
+
+    Scheme and host are lower-cased and a default port (``:80`` / ``:443``) is dropped, so
+    ``HTTPS://App.Example:443`` and ``https://app.example`` compare equal. Only ``http`` and
+    ``https`` origins exist here; ``null``, a path, a query, user info or a bad port is None.
+    """
+    scheme, sep, authority = value.strip().partition("://")
+    scheme = scheme.lower()
+    if not sep or scheme not in _DEFAULT_PORTS:
+        return None
+    return _authority(scheme, authority)
+
+
+def request_origin(scheme: str | None, host: str | None) -> str | None:
+    """The origin of a request from its scheme and ``Host`` (None when either is unusable)."""
+    scheme = (scheme or "").lower()
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    return _authority(scheme, host.strip())
+
+
+def _authority(scheme: str, authority: str) -> str | None:
+    authority = authority.lower()
+    host, port = authority, ""
+    colon = authority.rfind(":")
+    if colon > authority.rfind("]"):
+        host, port = authority[:colon], authority[colon + 1 :]
+        if not port.isascii() or not port.isdigit() or len(port) > 5 or not 0 < int(port) < 65536:
+            return None
+        port = str(int(port))
+    if not _ORIGIN_HOST.fullmatch(host):
+        return None
+    if port and port != _DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def check_glob(value: object, name: str = "path") -> str:
@@ -218,6 +292,37 @@ def _max_body(_: Any, __: Any, value: Any) -> None:
         raise BadRequestError("max_body_bytes must be an integer in 1..1048576")
 
 
+def _trusted_origins(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise BadRequestError("trusted_origins must be a sequence of origins, not one string")
+    if not isinstance(value, Iterable):
+        raise BadRequestError("trusted_origins must be a sequence of origins")
+    origins = []
+    for item in value:
+        origin = normalize_origin(item) if isinstance(item, str) else None
+        if origin is None:
+            raise BadRequestError(
+                "trusted_origins entries are origins, 'https://host[:port]' without a path"
+                f" or a wildcard (got {item!r})"
+            )
+        origins.append(origin)
+    return tuple(dict.fromkeys(origins))
+
+
+def _csrf_header(value: object) -> str | None:
+    if value is None or value == "":
+        return None  # only Content-Type: application/json admits a request
+    if not isinstance(value, str) or not _COOKIE_NAME.fullmatch(value):
+        raise BadRequestError(f"csrf_header must be a header name (got {value!r})")
+    name = value.lower()
+    if name in _NOT_A_CSRF_HEADER or name.startswith(("sec-", "proxy-", "access-control-")):
+        raise BadRequestError(
+            f"csrf_header {value!r} is one a browser sends by itself or lets any page send"
+            " cross-site; pick a custom one such as X-Requested-With"
+        )
+    return name
+
+
 def _hook(_: Any, __: Any, value: Any) -> None:
     if value is not None and not callable(value):
         raise BadRequestError("on_auth_failure must be callable (or None)")
@@ -240,6 +345,31 @@ class MiddlewareOptions:
     ``token_delivery``: ``"cookie"`` (default) keeps the refresh token in an HttpOnly cookie
     scoped to the refresh and logout routes; ``"body"`` returns it in the JSON answers and
     reads it from the request bodies.
+
+    Cross-site request forgery (``csrf_protection``, on by default). The refresh cookie is
+    a credential the browser attaches by itself, so a POST to a route that reads or sets
+    it is answered only when the browser shows it came from the app:
+
+    - its ``Origin`` is the app's own (the request's scheme and ``Host``, as the server
+      sees them: behind a TLS-terminating proxy, let the server trust the proxy's
+      forwarded headers, e.g. ``uvicorn --proxy-headers`` or werkzeug's ``ProxyFix``) or
+      one of ``trusted_origins`` (exact ``https://host[:port]`` entries, no wildcards);
+      without ``Origin``, ``Sec-Fetch-Site`` must be ``same-origin``; a request with
+      neither (not a browser, or a very old one) relies on the next check alone;
+    - and it is ``Content-Type: application/json`` (or ``*/*+json``) or carries the
+      ``csrf_header`` (``X-Requested-With`` by default, any value; None: JSON only). A
+      cross-site page can send neither without a CORS preflight.
+
+    A refusal is a 403 ``forbidden`` envelope with a ``reason`` (``cross_site_origin``,
+    ``cross_site_fetch`` or ``csrf_header_missing``); the cookie is left as it is. The
+    checked requests: with ``token_delivery="cookie"``, every handled route (login and MFA
+    verify set the cookie, refresh reads and rotates it, logout reads and clears it); with
+    ``"body"``, refresh and logout when the request carries the cookie anyway. A request
+    whose refresh token travels in its JSON body, with no cookie, is not checked: a
+    forged request has nothing to ride on, since the sender must already hold the token
+    (and bearer tokens are never attached by the browser). ``cookie_samesite="none"``,
+    which has the browser send the cookie on cross-site requests, needs
+    ``csrf_protection=True``.
 
     ``on_auth_failure(error, scope_or_environ)`` may answer a guard failure (401, 412)
     instead of the default JSON envelope: return an ASGI app (e.g. a Starlette
@@ -268,6 +398,9 @@ class MiddlewareOptions:
         default=DEFAULT_COOKIE_MAX_AGE, converter=_cookie_max_age
     )
     max_body_bytes: int = attrs.field(default=DEFAULT_MAX_BODY_BYTES, validator=_max_body)
+    csrf_protection: bool = attrs.field(default=True, validator=_boolean)
+    trusted_origins: tuple[str, ...] = attrs.field(default=(), converter=_trusted_origins)
+    csrf_header: str | None = attrs.field(default=DEFAULT_CSRF_HEADER, converter=_csrf_header)
     on_auth_failure: Callable[..., Any] | None = attrs.field(
         default=None, validator=_hook, eq=False
     )
@@ -279,6 +412,11 @@ class MiddlewareOptions:
         if self.cookie_samesite == "none" and not self.cookie_secure:
             raise BadRequestError(
                 "cookie_samesite='none' needs cookie_secure=True (browsers insist)"
+            )
+        if self.cookie_samesite == "none" and not self.csrf_protection:
+            raise BadRequestError(
+                "cookie_samesite='none' needs csrf_protection=True: the browser then sends"
+                " the refresh cookie on requests from any site"
             )
         if self.cookie_name.startswith("__Secure-") and not self.cookie_secure:
             raise BadRequestError("a __Secure- cookie_name needs cookie_secure=True")

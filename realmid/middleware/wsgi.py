@@ -42,8 +42,18 @@ class StartResponse(Protocol):
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
-def view_of_environ(environ: Environ) -> RequestView:
-    """The sans-IO view of a WSGI environ."""
+def view_of_environ(environ: Environ, csrf_header: str | None = None) -> RequestView:
+    """The sans-IO view of a WSGI environ.
+
+    ``csrf_header``: the name of the options' CSRF header, whose value the view then holds.
+    """
+    host = environ.get("HTTP_HOST")
+    if not host and environ.get("SERVER_NAME"):
+        port = environ.get("SERVER_PORT")
+        host = f"{environ['SERVER_NAME']}:{port}" if port else environ["SERVER_NAME"]
+    custom = None
+    if csrf_header:
+        custom = environ.get("HTTP_" + csrf_header.upper().replace("-", "_"))
     return RequestView(
         method=environ.get("REQUEST_METHOD", "GET"),
         path=environ.get("PATH_INFO") or "/",
@@ -52,6 +62,11 @@ def view_of_environ(environ: Environ) -> RequestView:
         cookie=environ.get("HTTP_COOKIE"),
         content_type=environ.get("CONTENT_TYPE"),
         client_ip=environ.get("REMOTE_ADDR") or None,
+        scheme=environ.get("wsgi.url_scheme") or "http",
+        host=host or None,
+        origin=environ.get("HTTP_ORIGIN"),
+        sec_fetch_site=environ.get("HTTP_SEC_FETCH_SITE"),
+        csrf_header=custom,
     )
 
 
@@ -151,7 +166,7 @@ class RealmWSGIMiddleware:
         decision = core.decide(environ.get("REQUEST_METHOD", "GET"), path)
         if isinstance(decision, Exempt):
             return self.app(environ, start_response)
-        view = view_of_environ(environ)
+        view = view_of_environ(environ, core.options.csrf_header)
         if isinstance(decision, Handle):
             limit = core.options.max_body_bytes
             if core.body_too_large(_content_length(environ)):

@@ -18,7 +18,7 @@ from mw_support import make_handle, serve_asgi
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import realmid
-from examples.fastapi_app import create_app
+from examples.fastapi_app import create_app, default_options
 from realmid.testing import RealmEmulator, SeededUser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -141,3 +141,65 @@ def test_the_example_page_is_served_unguarded(example_url: str) -> None:
         assert client.get("/health").json() == {"status": "ok"}
         assert client.get("/dev/provider-token").status_code == 404  # not an emulator run
         assert client.get("/api/me").status_code == 401
+
+
+EVIL_PAGE = b"""<!doctype html><html><head><title>another site</title></head><body>
+<form id="forge" method="POST" enctype="text/plain"></form>
+<script>
+// The classic forgery: a top-level form POST (an empty text/plain body), which carries a
+// SameSite=None cookie.
+window.forge = (url) => { const f = document.getElementById("forge"); f.action = url; f.submit(); };
+</script></body></html>"""
+
+
+async def evil_site(scope: Any, receive: Any, send: Any) -> None:
+    """Another site's page (served from http://localhost, a different site than 127.0.0.1)."""
+    if scope["type"] != "http":
+        return
+    headers = [(b"content-type", b"text/html"), (b"content-length", str(len(EVIL_PAGE)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": EVIL_PAGE})
+
+
+def test_a_page_on_another_site_cannot_use_the_cookie(
+    browser: Browser, emulator: RealmEmulator
+) -> None:
+    """A form on another site posting to /token and /logout: chromium sends the
+    SameSite=None refresh cookie with it (a top-level navigation), and the cross-site
+    check alone refuses it; the session survives. Before the check, /token answered
+    200 with a fresh access token and a rotated cookie, and /logout 204."""
+    tenant = emulator.create_tenant("Browser CSRF")
+    user = emulator.seed_user("csrf-browser@example.test", {tenant: "owner"})
+    realm = make_handle("async", emulator)
+    assert isinstance(realm, realmid.AsyncRealm)
+    app = create_app(realm, options=default_options(cookie_samesite="none"))
+    with serve_asgi(app, on_close=realm.aclose) as url, serve_asgi(evil_site) as other:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(url + "/")
+            page.fill("#provider-token", emulator.mint_provider_token(user.email))
+            act(page, "#login", f"logged in as {user.email}")
+            (before,) = {c["value"] for c in refresh_cookies(page)}
+            assert {c["sameSite"] for c in refresh_cookies(page)} == {"None"}
+
+            attacker = context.new_page()
+            for path in ("/token", "/logout"):
+                attacker.goto(other.replace("127.0.0.1", "localhost") + "/")
+                with attacker.expect_navigation() as navigation:
+                    attacker.evaluate("url => window.forge(url)", url + path)
+                response = navigation.value
+                assert response is not None
+                assert response.status == 403
+                assert response.json()["reason"] == "cross_site_origin"
+                sent = response.request.all_headers()
+                assert "realmid_refresh=" in sent.get("cookie", "")  # the threat was real
+                assert sent["origin"] == other.replace("127.0.0.1", "localhost")
+            attacker.close()
+
+            # Untouched: the same cookie, and the app's own page still refreshes with it.
+            assert {c["value"] for c in refresh_cookies(page)} == {before}
+            act(page, "#refresh", "refreshed")
+            assert {c["value"] for c in refresh_cookies(page)} != {before}
+        finally:
+            context.close()

@@ -59,7 +59,9 @@ class Client:
                 headers["Cookie"] = f"realmid_refresh={self.refresh}"
             else:
                 json = {**(json or {}), "refresh_token": self.refresh}
-        response = self.http.post(path, json=json, headers=headers)
+        # Always a JSON body, as the example page sends: the cookie routes refuse a
+        # request that is neither JSON nor marked with X-Requested-With (CSRF).
+        response = self.http.post(path, json={} if json is None else json, headers=headers)
         self.keep(response)
         return response
 
@@ -159,7 +161,7 @@ def run_session(client: Client, emu: RealmEmulator, user: SeededUser, kind: str)
     replay = client.http.post(
         "/token",
         headers={"Cookie": f"realmid_refresh={old_refresh}"},
-        json=None if client.delivery == "cookie" else {"refresh_token": old_refresh},
+        json={} if client.delivery == "cookie" else {"refresh_token": old_refresh},
     )
     assert replay.status_code == 401
     assert replay.json()["code"] == "unauthorized"

@@ -289,7 +289,9 @@ def test_cookie_options_and_mount_prefix(
         # The old default paths are not handled either.
         assert client.post("/login", json={"provider_token": token}).status_code == 401
         refresh = refresh_cookie(login, "sid_refresh")
-        rotated = client.post("/auth/refresh", headers={"Cookie": f"sid_refresh={refresh}"})
+        rotated = client.post(
+            "/auth/refresh", headers={"Cookie": f"sid_refresh={refresh}", "X-Requested-With": "t"}
+        )
         assert rotated.status_code == 200, rotated.text
     realm.close()
 
