@@ -16,6 +16,9 @@ from realmid.errors import BadRequestError
 from realmid.revocation import AsyncRevocationCache, RevocationCache
 
 DEFAULT_BASE_URL = "https://auth.realmid.dev"
+# Every API answer is a small JSON document; this only stops a broken or hostile server
+# from filling memory.
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 _REALM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
@@ -115,6 +118,11 @@ def _check_retry(_: object, __: attrs.Attribute[Any], value: Any) -> None:
         raise BadRequestError("retry must be a realmid.RetryPolicy")
 
 
+def _check_max_response_bytes(_: object, __: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadRequestError(f"max_response_bytes must be a positive integer, got {value!r}")
+
+
 def _check_clock(_: object, __: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not callable(value):
         raise BadRequestError("clock must be a function returning unix seconds (or None)")
@@ -160,6 +168,9 @@ class RealmConfig:
     retry: RetryPolicy = attrs.field(factory=RetryPolicy, validator=_check_retry)
     token_refresh_buffer: float = attrs.field(default=60.0, converter=_refresh_buffer)
     http_client: Any = attrs.field(default=None, repr=False)
+    max_response_bytes: int = attrs.field(
+        default=DEFAULT_MAX_RESPONSE_BYTES, validator=_check_max_response_bytes
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.origin is not None and not (

@@ -12,14 +12,61 @@ import time
 import httpx
 from httpx_retries import Retry, RetryTransport
 
-from realmid._config import RetryPolicy
+from realmid._config import DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy
 from realmid._version import __version__
+from realmid.errors import ErrorCode, RealmError
 
 USER_AGENT = f"realmid-python/{__version__}"
 _RETRYABLE_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
 # A request extension: this POST may be resent as it is (the platform-token grants: minting
 # twice only yields two tokens), as one carrying an Idempotency-Key may.
 REPEATABLE = "realmid.repeatable"
+# A request extension: ``(max_bytes, deadline)`` for this one request, ``deadline`` on
+# ``time.monotonic()`` (or None). The JWKS cache sets it, so its size cap and its one total
+# deadline hold inside the retry loop too (every attempt, every chunk, every backoff).
+BODY_LIMITS = "realmid.body_limits"
+
+
+def _limits(request: httpx.Request, cap: int) -> tuple[int, float | None]:
+    wanted = request.extensions.get(BODY_LIMITS)
+    if wanted is None:
+        return cap, None
+    max_bytes, deadline = wanted
+    return min(cap, int(max_bytes)), deadline
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() >= deadline:
+        # Not an httpx.TimeoutException: the retry loop must not try again past the deadline.
+        raise RealmError(ErrorCode.NETWORK, "request deadline exceeded")
+
+
+class _Capped:
+    """Counts the raw bytes of one response body against its cap, chunk by chunk."""
+
+    def __init__(self, response: httpx.Response, cap: int, deadline: float | None) -> None:
+        self._status = response.status_code
+        self._cap = cap
+        self._deadline = deadline
+        self._size = 0
+        self.chunks: list[bytes] = []
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > cap:
+            raise self._too_large()
+
+    def _too_large(self) -> RealmError:
+        return RealmError(
+            ErrorCode.SERVER_ERROR,
+            f"response body larger than {self._cap} bytes (HTTP {self._status})",
+            self._status,
+        )
+
+    def add(self, chunk: bytes) -> None:
+        _check_deadline(self._deadline)
+        self._size += len(chunk)
+        if self._size > self._cap:
+            raise self._too_large()
+        self.chunks.append(chunk)
 
 
 def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:
@@ -38,11 +85,18 @@ class _Buffered(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     Left to the client, the body is read after the retry loop has returned, and a reset
     there would escape it. The raw (still encoded) bytes are kept, so decoding happens once,
-    in the client, as usual. Bodies here are small JSON documents.
+    in the client, as usual. Bodies here are small JSON documents, and each is read
+    chunk by chunk against ``max_bytes`` (raw bytes): a body over it is a ``server_error``
+    with the answer's real status, and is never held whole in memory.
     """
 
-    def __init__(self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self._inner = inner
+        self._max_bytes = max_bytes
 
     @staticmethod
     def _rebuild(response: httpx.Response, raw: bytes) -> httpx.Response:
@@ -55,21 +109,29 @@ class _Buffered(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(self._inner, httpx.BaseTransport)
+        cap, deadline = _limits(request, self._max_bytes)
+        _check_deadline(deadline)
         response = self._inner.handle_request(request)
         try:
-            raw = b"".join(response.iter_raw())
+            body = _Capped(response, cap, deadline)
+            for chunk in response.iter_raw():
+                body.add(chunk)
         finally:
             response.close()
-        return self._rebuild(response, raw)
+        return self._rebuild(response, b"".join(body.chunks))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(self._inner, httpx.AsyncBaseTransport)
+        cap, deadline = _limits(request, self._max_bytes)
+        _check_deadline(deadline)
         response = await self._inner.handle_async_request(request)
         try:
-            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            body = _Capped(response, cap, deadline)
+            async for chunk in response.aiter_raw():
+                body.add(chunk)
         finally:
             await response.aclose()
-        return self._rebuild(response, raw)
+        return self._rebuild(response, b"".join(body.chunks))
 
     def close(self) -> None:
         if isinstance(self._inner, httpx.BaseTransport):
@@ -93,8 +155,12 @@ class RealmTransport(RetryTransport):
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         logger: logging.Logger,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        super().__init__(transport=_Buffered(transport), retry=_retry(policy, _RETRYABLE_METHODS))
+        super().__init__(
+            transport=_Buffered(transport, max_response_bytes),
+            retry=_retry(policy, _RETRYABLE_METHODS),
+        )
         self._post_retry = _retry(policy, (*_RETRYABLE_METHODS, "POST"))
         self._logger = logger
 

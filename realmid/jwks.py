@@ -15,8 +15,18 @@ Rules (each a constructor knob with a safe default):
 
 - TTL from ``Cache-Control: max-age`` (minus ``Age``), clamped to ``[min_ttl, max_ttl]``;
   ``default_ttl`` when the header says nothing usable.
+- A refresh falls due ``refresh_ahead`` seconds before the set expires (at most a quarter
+  of its TTL): known kids keep verifying against the still-valid set while one refresh runs
+  in the background (stale-while-revalidate); only a kid the set lacks waits for a fetch.
+  Past its expiry the set is not used until a fetch answers (a removed key stops at once),
+  except while the endpoint is failing (below). A background refresh's failure is logged
+  and recorded, never raised into a verify.
 - An unknown ``kid`` triggers at most one refetch per ``refetch_cooldown``; a kid a fresh
-  fetch proved absent is remembered (bounded) for ``negative_ttl`` and triggers none.
+  fetch proved absent is remembered (bounded) until the cooldown lets the next refetch
+  through (``negative_ttl`` caps that), so a kid published just after a fetch is found on
+  the first probe after the cooldown.
+- A fetch has ONE total deadline, ``timeout``: connect, headers, body, and any retries of
+  the client's transport, together; its body is capped at ``max_bytes`` while it is read.
 - When the endpoint fails, the last good set keeps serving the kids it knows for up to
   ``max_stale`` past its expiry; an unknown kid then gets ``jwks_fetch_failed``, as does
   everything when there is no good set at all.
@@ -34,13 +44,14 @@ import math
 import threading
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from realmid._http import BODY_LIMITS
 from realmid.errors import BadRequestError, ErrorCode, RealmError
 
 __all__ = [
@@ -313,7 +324,8 @@ class StaticJwks:
 @attrs.frozen
 class _KeySet:
     keys: Mapping[str, rsa.RSAPublicKey]
-    expires_at: float  # on the cache's monotonic clock
+    refresh_at: float  # on the cache's monotonic clock: a background refresh falls due
+    expires_at: float
     stale_until: float  # known kids keep verifying until then when refreshes fail
 
 
@@ -422,9 +434,11 @@ class _JwksCore(Generic[ClientT]):
     ``default_ttl`` applies when it is absent; ``max_stale`` is how long past expiry known
     kids keep verifying while refreshes fail; ``refetch_cooldown`` spaces refetches caused
     by unknown kids; ``failure_backoff`` spaces retries after a failed fetch;
-    ``negative_ttl``/``max_negative`` bound the memory of kids proved absent;
-    ``max_bytes`` caps the document (decoded); ``timeout`` bounds each fetch; ``clock`` is
-    a monotonic clock (tests inject one).
+    ``negative_ttl``/``max_negative`` bound the memory of kids proved absent (an entry lasts
+    at most ``refetch_cooldown``); ``max_bytes`` caps the document (raw and decoded);
+    ``timeout`` is the one total deadline of a fetch, retries included; ``refresh_ahead``
+    is how long before expiry a background refresh falls due (at most a quarter of the
+    TTL); ``clock`` is a monotonic clock (tests inject one).
     """
 
     _client_type: ClassVar[type]
@@ -444,6 +458,7 @@ class _JwksCore(Generic[ClientT]):
         max_negative: int = 1024,
         max_bytes: int = DEFAULT_MAX_BYTES,
         timeout: float = 5.0,
+        refresh_ahead: float = 30.0,
         clock: Callable[[], float] | None = None,
         logger: logging.Logger | None = None,
     ) -> None:
@@ -473,6 +488,7 @@ class _JwksCore(Generic[ClientT]):
         self._max_negative = _count("max_negative", max_negative)
         self._max_bytes = _count("max_bytes", max_bytes)
         self._timeout = _positive("timeout", timeout) or 5.0
+        self._refresh_ahead = _positive("refresh_ahead", refresh_ahead)
         self._clock: Callable[[], float] = clock or time.monotonic
         self._logger = logger or logging.getLogger("realmid")
 
@@ -484,6 +500,7 @@ class _JwksCore(Generic[ClientT]):
         self._stale_warned_generation = -1
         self._negative: dict[str, float] = {}  # kid -> until when a fetch proved it absent
         self._state = threading.Lock()  # guards the negative cache and the fetch bookkeeping
+        self._background = False  # a background refresh is scheduled or running
         self.stats = JwksStats()
         self._init_driver()
 
@@ -516,7 +533,7 @@ class _JwksCore(Generic[ClientT]):
         current = self._set
         if current is not None:
             key = current.keys.get(kid)
-            if key is not None and self._clock() < current.expires_at:
+            if key is not None and self._clock() < current.refresh_at:
                 return key  # the hot path: one dict read, one clock read
         return self._slow_lookup(kid, final)
 
@@ -531,12 +548,21 @@ class _JwksCore(Generic[ClientT]):
                 raise self._fetch_failed("no signing keys available")
             expired = now >= current.expires_at
             key = current.keys.get(kid)
-            if key is not None:  # known kid, expired set
-                if may_refresh:
-                    return None
-                if now < current.stale_until:
+            if key is not None:  # known kid, refresh due
+                if not expired:
+                    # Still valid: serve it while one refresh runs in the background.
+                    if may_refresh:
+                        self._schedule_background()
+                    return key
+                if self._last_failed and now < current.stale_until:
+                    # The endpoint is failing: the last good set serves, and the next
+                    # attempt (after the backoff) runs in the background too.
+                    if may_refresh:
+                        self._schedule_background()
                     self._warn_stale()
                     return key
+                if may_refresh:
+                    return None  # expired with no failure: the answer waits for the fetch
                 raise self._fetch_failed("signing keys expired and could not be refreshed")
             if expired and may_refresh:
                 return None
@@ -554,6 +580,28 @@ class _JwksCore(Generic[ClientT]):
                 self._remember_unknown(kid, now)
             raise RealmError(ErrorCode.UNKNOWN_KID, f"no key with kid {_show(kid)}")
 
+    def _schedule_background(self) -> None:
+        """Start one background refresh unless one is on its way (caller holds _state)."""
+        if self._background:
+            return
+        self._background = True
+        try:
+            started = self._spawn(self._generation)
+        except Exception as exc:  # e.g. no thread could be started: the set still serves
+            started = False
+            self._logger.warning(
+                "realmid: JWKS background refresh not started: %s", type(exc).__name__
+            )
+        if not started:
+            self._background = False
+
+    def _background_done(self) -> None:
+        with self._state:
+            self._background = False
+
+    def _spawn(self, generation: int) -> bool:
+        raise NotImplementedError
+
     def _backoff_now(self) -> float:
         return self._backoff if self._last_failed else 0.0
 
@@ -561,7 +609,9 @@ class _JwksCore(Generic[ClientT]):
         negative = self._negative
         if kid not in negative and len(negative) >= self._max_negative:
             del negative[next(iter(negative))]  # oldest first; small dict, bounded
-        negative[kid] = now + self._negative_ttl
+        # Until the cooldown lets the next refetch through, no longer: a kid published just
+        # after this fetch (a rotation race) is found on the first probe after the cooldown.
+        negative[kid] = now + min(self._negative_ttl, self._cooldown)
 
     def _fetch_failed(self, message: str) -> RealmError:
         return RealmError(
@@ -583,7 +633,7 @@ class _JwksCore(Generic[ClientT]):
     def _should_fetch(self, after_generation: int | None) -> bool:
         return after_generation is None or after_generation == self._generation
 
-    def _request_kwargs(self) -> dict[str, Any]:
+    def _request_kwargs(self, deadline: float) -> dict[str, Any]:
         return {
             "method": "GET",
             "url": self.url,
@@ -593,9 +643,12 @@ class _JwksCore(Generic[ClientT]):
             "headers": {"Accept": "application/json", "Accept-Encoding": "identity"},
             "timeout": httpx.Timeout(self._timeout),
             "follow_redirects": False,
+            # Honoured by the realm's transport (realmid._http): it reads every body inside
+            # its retry loop, so the cap and the deadline must hold there, not only here.
+            "extensions": {BODY_LIMITS: (self._max_bytes, deadline)},
         }
 
-    def _reader(self, response: httpx.Response) -> _BodyReader:
+    def _reader(self, response: httpx.Response, deadline: float) -> _BodyReader:
         if response.status_code != 200:
             raise _FetchFailed(f"HTTP {response.status_code}")
         length = response.headers.get("content-length", "")
@@ -604,7 +657,7 @@ class _JwksCore(Generic[ClientT]):
         return _BodyReader(
             response.headers.get("content-encoding", ""),
             self._max_bytes,
-            time.monotonic() + self._timeout,
+            deadline,
         )
 
     def _accept(self, headers: httpx.Headers, body: bytes) -> None:
@@ -628,8 +681,9 @@ class _JwksCore(Generic[ClientT]):
             headers, self._default_ttl, self._min_ttl, self._max_ttl
         )
         now = self._clock()
+        ahead = min(self._refresh_ahead, ttl / 4)
         with self._state:
-            self._set = _KeySet(keys, now + ttl, now + ttl + self._max_stale)
+            self._set = _KeySet(keys, now + ttl - ahead, now + ttl, now + ttl + self._max_stale)
             self._last_attempt = now
             self._last_failed = False
             self._last_error = "ok"
@@ -655,7 +709,22 @@ class _JwksCore(Generic[ClientT]):
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, _FetchFailed):
         return str(exc)
+    if isinstance(exc, RealmError):  # from the realm's transport: size, deadline; no secrets
+        return exc.message
+    if isinstance(exc, TimeoutError):
+        return "deadline exceeded"
     return f"{type(exc).__name__}"
+
+
+@attrs.define
+class _SyncFetch:
+    """One sync fetch, shared by the caller (who waits) and the worker thread (who reads)."""
+
+    deadline: float
+    done: threading.Event = attrs.field(factory=threading.Event)
+    headers: httpx.Headers | None = None
+    body: bytes = b""
+    error: BaseException | None = None
 
 
 class JwksCache(_JwksCore[httpx.Client]):
@@ -668,13 +737,27 @@ class JwksCache(_JwksCore[httpx.Client]):
 
     ``cache.get(kid)`` returns a ready ``RSAPublicKey`` (fetching when the rules say so);
     the verifier uses :meth:`lookup` and :meth:`refresh` directly. Thread-safe.
+
+    Two kinds of threads, both daemons, both short-lived:
+
+    - A due refresh runs in a background thread, so the verify that noticed it (and every
+      verify after it) goes on with the still-valid set. A non-blocking single-flight
+      (the noticing caller fetches inline, the others go on) would stall that one caller
+      for up to ``timeout``: in a WSGI worker, a user's request.
+    - Every fetch reads in a worker thread the caller waits on for at most ``timeout``:
+      ``httpx.Client`` timeouts apply to each socket read, so a server trickling headers
+      or body (or a retry loop) would otherwise hold the caller for as long as it likes.
+      A worker left behind stops at its next chunk or retry (it sees the deadline) or at
+      the client's per-read timeout; its late answer is dropped.
     """
 
     _client_type = httpx.Client
     _fetch_lock: threading.Lock
+    _closed: bool
 
     def _init_driver(self) -> None:
         self._fetch_lock = threading.Lock()
+        self._closed = False
 
     def get(self, kid: str) -> rsa.RSAPublicKey:
         """The key for ``kid``, fetching first when needed; raises a RealmError otherwise."""
@@ -686,24 +769,72 @@ class JwksCache(_JwksCore[httpx.Client]):
         assert key is not None
         return key
 
+    def close(self) -> None:
+        """Start no more background refreshes (one in flight ends by its deadline)."""
+        self._closed = True
+
     def refresh(self, after_generation: int | None = None) -> None:
         """Fetch now, unless another fetch finished since ``after_generation`` was read.
 
         Single-flight: concurrent callers wait for the one fetch in flight. Never raises;
-        a failure is recorded and shapes what :meth:`lookup` answers.
+        a failure is recorded and shapes what :meth:`lookup` answers. Returns within
+        ``timeout`` (plus the wait for a fetch already in flight).
         """
         with self._fetch_lock:
             if not self._should_fetch(after_generation):
                 return
             self.stats.fetches += 1
+            fetch = _SyncFetch(time.monotonic() + self._timeout)
             try:
-                with self._client.stream(**self._request_kwargs()) as response:
-                    reader = self._reader(response)
-                    for chunk in response.iter_raw():
-                        reader.feed(chunk)
-                self._accept(response.headers, reader.body())
+                worker = threading.Thread(
+                    target=self._read, args=(fetch,), name="realmid-jwks-fetch", daemon=True
+                )
+                worker.start()
+            except Exception as exc:
+                self._fail(f"fetch not started ({type(exc).__name__})")
+                return
+            if not fetch.done.wait(max(0.0, fetch.deadline - time.monotonic())):
+                self._fail(f"no complete answer within the {self._timeout:g} s deadline")
+                return
+            try:
+                if fetch.error is not None:
+                    raise fetch.error
+                assert fetch.headers is not None
+                self._accept(fetch.headers, fetch.body)
             except Exception as exc:  # any failure is an outage, never a crash
                 self._fail(_describe(exc))
+
+    def _read(self, fetch: _SyncFetch) -> None:
+        try:
+            with self._client.stream(**self._request_kwargs(fetch.deadline)) as response:
+                reader = self._reader(response, fetch.deadline)
+                for chunk in response.iter_raw():
+                    reader.feed(chunk)
+                fetch.body = reader.body()
+                fetch.headers = response.headers
+        except BaseException as exc:  # handed to the caller, who records it
+            fetch.error = exc
+        finally:
+            fetch.done.set()
+
+    def _spawn(self, generation: int) -> bool:
+        if self._closed:
+            return False
+        threading.Thread(
+            target=self._refresh_in_background,
+            args=(generation,),
+            name="realmid-jwks-refresh",
+            daemon=True,
+        ).start()
+        return True
+
+    def _refresh_in_background(self, generation: int) -> None:
+        try:
+            self.refresh(generation)  # never raises; failures are logged by _fail
+        except Exception as exc:  # pragma: no cover - a safety net, never into a verify
+            self._logger.warning("realmid: JWKS background refresh: %s", type(exc).__name__)
+        finally:
+            self._background_done()
 
 
 class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
@@ -713,13 +844,21 @@ class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
 
         cache = AsyncJwksCache(jwks_url(issuer), httpx.AsyncClient())
         key = await cache.get(kid)
+
+    A due refresh runs as a background task on the running loop, so verifies go on with
+    the still-valid set; ``await cache.aclose()`` cancels it. Each fetch runs under one
+    ``asyncio.timeout(timeout)``: connect, headers, body and retries together.
     """
 
     _client_type = httpx.AsyncClient
     _fetch_lock: asyncio.Lock
+    _tasks: set[asyncio.Task[None]]
+    _closed: bool
 
     def _init_driver(self) -> None:
         self._fetch_lock = asyncio.Lock()
+        self._tasks = set()
+        self._closed = False
 
     async def get(self, kid: str) -> rsa.RSAPublicKey:
         """The key for ``kid``, fetching first when needed; raises a RealmError otherwise."""
@@ -731,17 +870,49 @@ class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
         assert key is not None
         return key
 
+    async def aclose(self) -> None:
+        """Cancel a background refresh in flight and start no more."""
+        self._closed = True
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     async def refresh(self, after_generation: int | None = None) -> None:
         """Fetch now, unless another fetch finished since ``after_generation`` was read."""
         async with self._fetch_lock:
             if not self._should_fetch(after_generation):
                 return
             self.stats.fetches += 1
+            deadline = time.monotonic() + self._timeout
             try:
-                async with self._client.stream(**self._request_kwargs()) as response:
-                    reader = self._reader(response)
-                    async for chunk in response.aiter_raw():
-                        reader.feed(chunk)
+                async with asyncio.timeout(self._timeout):
+                    async with self._client.stream(**self._request_kwargs(deadline)) as response:
+                        reader = self._reader(response, deadline)
+                        async for chunk in response.aiter_raw():
+                            reader.feed(chunk)
                 self._accept(response.headers, reader.body())
             except Exception as exc:  # any failure is an outage, never a crash
                 self._fail(_describe(exc))
+
+    def _spawn(self, generation: int) -> bool:
+        if self._closed:
+            return False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a lookup outside the loop: the still-valid set serves
+            return False
+        job: Coroutine[Any, Any, None] = self._refresh_in_background(generation)
+        task = loop.create_task(job, name="realmid-jwks-refresh")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _refresh_in_background(self, generation: int) -> None:
+        try:
+            await self.refresh(generation)  # never raises; failures are logged by _fail
+        except Exception as exc:  # pragma: no cover - a safety net, never into a verify
+            self._logger.warning("realmid: JWKS background refresh: %s", type(exc).__name__)
+        finally:
+            self._background_done()

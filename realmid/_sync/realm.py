@@ -22,7 +22,12 @@ from realmid_api.types import UNSET, Response
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
 from realmid._concurrency import SyncLock, SyncOp
-from realmid._config import DEFAULT_BASE_URL, RealmConfig, RetryPolicy
+from realmid._config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    RealmConfig,
+    RetryPolicy,
+)
 from realmid._http import USER_AGENT, RealmTransport
 from realmid._sync.admin import SyncAdmin
 from realmid._sync.api_keys import SyncApiKeys
@@ -74,7 +79,11 @@ class Realm:
 
     ``http_client`` replaces that client (tests, proxies, custom TLS): the handle installs
     its auth and base URL on it, but the client keeps its own transport and timeout, so
-    ``retry`` and ``timeout`` do not apply to it, and closing it stays the caller's job.
+    ``retry``, ``timeout`` and ``max_response_bytes`` do not apply to it, and closing it
+    stays the caller's job.
+
+    ``max_response_bytes`` (default 8 MiB) caps every response body the handle's transport
+    reads; a larger one is a ``server_error`` RealmError carrying the answer's status.
     """
 
     def __init__(
@@ -92,6 +101,7 @@ class Realm:
         timeout: float | timedelta = 30.0,
         retry: RetryPolicy | None = None,
         token_refresh_buffer: float | timedelta = 60.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._config = RealmConfig(
             realm_id=realm_id,
@@ -106,6 +116,7 @@ class Realm:
             retry=retry or RetryPolicy(),
             token_refresh_buffer=token_refresh_buffer,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         config = self._config
         # The generated client's own token field stays empty: the Auth below owns the bearer.
@@ -124,7 +135,12 @@ class Realm:
                 auth=self._auth,
                 timeout=config.timeout,
                 headers={"User-Agent": USER_AGENT},
-                transport=RealmTransport(httpx.HTTPTransport(), config.retry, config.logger),
+                transport=RealmTransport(
+                    httpx.HTTPTransport(),
+                    config.retry,
+                    config.logger,
+                    max_response_bytes=config.max_response_bytes,
+                ),
             )
         else:
             # A caller-supplied client keeps its transport; it gets our auth and base URL.
@@ -195,6 +211,7 @@ class Realm:
 
     def close(self) -> None:
         """Close the HTTP client (unless it was supplied by the caller)."""
+        self._jwks.close()  # no background key refresh after this (async: cancelled)
         if self._owns_http:
             self._http.close()
 

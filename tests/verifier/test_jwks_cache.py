@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,11 +22,13 @@ from verifier_support import (
     ISSUER,
     FakeClock,
     JwksServer,
+    RawServer,
     claims,
     gzip_bomb,
     mint,
     private_jwk,
     public_jwk,
+    raw_server,
     rsa_key,
 )
 
@@ -98,7 +102,23 @@ class Face:
 
         return self.loop.run_until_complete(every())
 
+    def settle(self) -> None:
+        """Wait for a background refresh to finish (a thread, or a task on our loop)."""
+        if self.kind == "sync":
+            deadline = time.monotonic() + 10
+            while getattr(self.cache, "_background", False) and time.monotonic() < deadline:
+                time.sleep(0.005)
+            assert not getattr(self.cache, "_background", False), "refresh still running"
+        else:
+
+            async def drain() -> None:
+                while getattr(self.cache, "_tasks", None):
+                    await asyncio.gather(*self.cache._tasks, return_exceptions=True)
+
+            self.loop.run_until_complete(drain())
+
     def close(self) -> None:
+        self.settle()
         if self.kind == "sync":
             self.client.close()
         else:
@@ -238,7 +258,9 @@ def test_a_thousand_unknown_kids_cost_at_most_one_fetch_per_cooldown(
     assert face.verify(mint(K1, "k1"))
 
 
-def test_a_kid_proved_absent_is_remembered(make: Callable[..., Face], server: JwksServer) -> None:
+def test_a_kid_proved_absent_is_remembered_within_the_cooldown(
+    make: Callable[..., Face], server: JwksServer
+) -> None:
     clock = FakeClock()
     server.serve([jwk(K1, "k1")])
     face = make(clock, refetch_cooldown=30, negative_ttl=300)
@@ -247,12 +269,37 @@ def test_a_kid_proved_absent_is_remembered(make: Callable[..., Face], server: Jw
     clock.advance(31)
     assert face.code(junk) == ErrorCode.UNKNOWN_KID  # refetched once, absent
     assert server.count == 2
-    for _ in range(5):  # the same junk kid after more cooldowns: no refetch
-        clock.advance(31)
+    for _ in range(50):  # the same junk kid inside the cooldown: no refetch
+        clock.advance(0.5)
         assert face.code(junk) == ErrorCode.UNKNOWN_KID
     assert server.count == 2
-    clock.advance(300)  # the negative entry expired
-    assert face.code(junk) == ErrorCode.UNKNOWN_KID
+    for window in range(1, 4):  # after each cooldown: one probe, never more
+        clock.advance(31)
+        for _ in range(20):
+            assert face.code(junk) == ErrorCode.UNKNOWN_KID
+        assert server.count == 2 + window
+
+
+def test_a_kid_published_just_after_a_fetch_is_found_after_the_cooldown(
+    make: Callable[..., Face], server: JwksServer
+) -> None:
+    # Issue 13.3, the rotation race: a token signed with k2 arrives a moment before the
+    # issuer's JWKS lists k2. The refetch it causes proves k2 absent; once k2 is published,
+    # the first probe after the cooldown must find it (it was refused for 300 s).
+    clock = FakeClock()
+    server.serve([jwk(K1, "k1")], max_age=3600)
+    face = make(clock, refetch_cooldown=30, negative_ttl=300)
+    assert face.verify(mint(K1, "k1"))
+    clock.advance(31)
+    early = mint(K2, "k2")
+    assert face.code(early) == ErrorCode.UNKNOWN_KID
+    assert server.count == 2
+    server.serve([jwk(K1, "k1"), jwk(K2, "k2")], max_age=3600)
+    clock.advance(10)
+    assert face.code(early) == ErrorCode.UNKNOWN_KID  # inside the cooldown: no fetch
+    assert server.count == 2
+    clock.advance(21)  # the cooldown since the refetch is over
+    assert face.verify(early).sub == "user-1"
     assert server.count == 3
 
 
@@ -281,7 +328,8 @@ def test_outage_with_a_warm_cache(make: Callable[..., Face], server: JwksServer)
     assert server.count == 2
     assert face.code(mint(K2, "k2")) == ErrorCode.JWKS_FETCH_FAILED
     clock.advance(11)
-    assert face.verify(token)  # one retry per backoff
+    assert face.verify(token)  # one retry per backoff (in the background: no stall)
+    face.settle()
     assert server.count == 3
     clock.advance(3600)  # past the stale bound: known kids stop too
     assert face.code(token) == ErrorCode.JWKS_FETCH_FAILED
@@ -358,7 +406,7 @@ def test_max_age_is_honoured_and_clamped(
     if age:
         headers["Age"] = age
     server.serve_body(json.dumps({"keys": [jwk(K1, "k1")]}).encode(), max_age=None, **headers)
-    face = make(clock)
+    face = make(clock, refresh_ahead=0)  # the TTL itself, not the refresh-ahead window
     token = mint(K1, "k1")
     face.verify(token)
     clock.advance(ttl - 1)
@@ -562,3 +610,102 @@ def test_custom_claims_land_in_extra(server: JwksServer) -> None:
         verifier = Verifier(ISSUER, AUDIENCE, jwks_cache=JwksCache(server.url, client))
         got = verifier.verify(mint(K1, "k1", payload=claims(plan="pro", email="a@b.c")))
         assert got.extra == {"plan": "pro", "email": "a@b.c", "sid": "session-1"}
+
+
+# ---------------------------------------------- refresh ahead, in the background (13.2)
+
+
+def test_a_due_refresh_runs_in_the_background_and_known_kids_do_not_wait(
+    make: Callable[..., Face], server: JwksServer
+) -> None:
+    clock = FakeClock()
+    server.serve([jwk(K1, "k1")], max_age=300)
+    face = make(clock, refresh_ahead=30)
+    token = mint(K1, "k1")
+    assert face.verify(token)
+    server.serve([jwk(K1, "k1"), jwk(K2, "k2")], max_age=300)
+    server.delay = 3.0  # the refresh is slow; verifications of k1 must not notice
+    clock.advance(280)  # inside the refresh-ahead window, the set still valid
+    started = time.monotonic()
+    for _ in range(20):
+        assert face.verify(token).sub == "user-1"
+    assert time.monotonic() - started < 1.5  # the refresh takes 3 s
+    # A kid the set lacks waits for the one fetch in flight and uses its answer.
+    assert face.verify(mint(K2, "k2")).sub == "user-1"
+    face.settle()
+    assert server.count == 2  # one background refresh, shared with the unknown kid
+    assert face.cache.kids == {"k1", "k2"}
+
+
+def test_a_failing_background_refresh_is_logged_never_raised(
+    make: Callable[..., Face], server: JwksServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    server.serve([jwk(K1, "k1")], max_age=300)
+    face = make(clock, refresh_ahead=30, failure_backoff=10)
+    token = mint(K1, "k1")
+    assert face.verify(token)
+    server.fail(503)
+    clock.advance(290)
+    with caplog.at_level(logging.WARNING, logger="realmid"):
+        assert face.verify(token).sub == "user-1"
+        face.settle()
+    assert server.count == 2
+    assert any("HTTP 503" in r.getMessage() for r in caplog.records)
+    for _ in range(20):  # within the backoff: the valid set serves, no more fetches
+        assert face.verify(token)
+    assert server.count == 2
+
+
+def test_an_expired_set_is_not_served_while_it_refreshes(
+    make: Callable[..., Face], server: JwksServer
+) -> None:
+    # Stale-while-revalidate stops at the set's expiry: past it, a key the issuer removed
+    # must not verify one more token (unless the endpoint is failing: the max_stale rule).
+    clock = FakeClock()
+    server.serve([jwk(K1, "k1")], max_age=300)
+    face = make(clock)
+    assert face.verify(mint(K1, "k1"))
+    server.serve([jwk(K2, "k2")], max_age=300)
+    clock.advance(301)
+    assert face.code(mint(K1, "k1")) == ErrorCode.UNKNOWN_KID
+    assert server.count == 2
+
+
+# ------------------------------------------------------ one total deadline (13.1)
+
+
+def _trickled_headers(seconds: float) -> Callable[..., None]:
+    body = json.dumps({"keys": [jwk(K1, "k1")]}).encode()
+
+    def script(raw: RawServer, conn: Any, path: str) -> None:
+        raw.send(conn, b"HTTP/1.1 200 OK\r\nX-Pad: ")
+        raw.trickle(conn, b"a" * 60, seconds)
+        raw.send(conn, b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+    return script
+
+
+def _trickled_body(seconds: float) -> Callable[..., None]:
+    body = json.dumps({"keys": [jwk(K1, "k1")]}).encode()
+
+    def script(raw: RawServer, conn: Any, path: str) -> None:
+        raw.send(conn, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+        raw.trickle(conn, body, seconds)
+
+    return script
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_a_trickling_endpoint_is_cut_off_at_the_one_deadline(
+    make: Callable[..., Face], part: str
+) -> None:
+    # A raw server: only it can trickle headers byte by byte (no framework, nor the
+    # emulator, sends a status line and then stalls inside the header block).
+    script = _trickled_headers(12) if part == "headers" else _trickled_body(12)
+    with raw_server(script) as raw:
+        face = make(url=raw.url, timeout=1.0)
+        started = time.monotonic()
+        assert face.code(mint(K1, "k1")) == ErrorCode.JWKS_FETCH_FAILED
+        assert time.monotonic() - started < 4  # the trickle lasts 12 s
+        assert "deadline" in face.cache._last_error or "slow" in face.cache._last_error

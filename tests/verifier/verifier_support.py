@@ -320,3 +320,94 @@ class RedisProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+# --------------------------------------------------------------- raw loopback server
+
+
+class RawServer:
+    """A bare TCP server that answers each connection with a script we write by hand.
+
+    For the faults an HTTP framework (and the emulator) cannot produce on purpose: headers
+    or a body trickled byte by byte, a body cut off mid-way, a huge close-delimited body.
+    ``script(sock, path)`` writes whatever it likes; ``sent`` counts the bytes it managed
+    to write through :meth:`send` (a client hanging up stops the script).
+    """
+
+    def __init__(self, script: Any) -> None:
+        self.script = script
+        self.lock = threading.Lock()
+        self.sent = 0
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._listener.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + "/.well-known/jwks.json"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                continue
+            with self.lock:
+                self.connections += 1
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(30)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            path = data.split(b" ", 2)[1].decode()
+            self.script(self, conn, path)
+        except OSError:
+            pass  # the client hung up: expected for every fault here
+        finally:
+            conn.close()
+
+    def send(self, conn: socket.socket, data: bytes) -> None:
+        if self._stop.is_set():
+            raise OSError("server stopped")
+        conn.sendall(data)
+        with self.lock:
+            self.sent += len(data)
+
+    def trickle(self, conn: socket.socket, data: bytes, seconds: float) -> None:
+        """Send ``data`` one byte at a time, spread over ``seconds``."""
+        pause = seconds / max(1, len(data))
+        for i in range(len(data)):
+            self.send(conn, data[i : i + 1])
+            if self._stop.wait(pause):
+                raise OSError("server stopped")
+
+    def start(self) -> RawServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._listener.close()
+
+
+@contextmanager
+def raw_server(script: Any) -> Iterator[RawServer]:
+    server = RawServer(script).start()
+    try:
+        yield server
+    finally:
+        server.stop()
