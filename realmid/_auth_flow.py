@@ -2,14 +2,15 @@
 
 The raw API key is exchanged once for a short-lived platform access token plus a refresh
 token (``POST /auth/login`` with ``grant_type: platform_api_key`` — the only request that
-ever carries the key). Every operation whose ``security`` lists ``platformBearer`` then rides
-the access token (``realmid._bearers``); anonymous ones (login, MFA, refresh, logout, realm
-info, JWKS) carry no bearer and never mint. Ahead of its expiry the refresh token buys a new
+ever carries the key). Each operation's ``security`` says whether the access token rides
+(``realmid._bearers``): always on the management surface; on the user-credential operations
+(login, MFA, refresh, logout) only to vouch for a forwarded ``X-On-Behalf-Of-IP``; never on
+realm info and the JWKS. Ahead of its expiry the refresh token buys a new
 one (``POST /auth/token``); a refused refresh falls back to a fresh API-key login.
 
-What a 401 means lives here (:func:`platform_token_refused`): only a 401 to a request that
-rode the platform token, whose answer is the generic ``unauthorized`` (or no usable envelope),
-says the token was refused; that costs one re-mint and one resend. A 401 naming another
+What a 401 means lives here (:func:`platform_token_refused`): only a 401 to an operation that
+requires the platform token, whose answer is the generic ``unauthorized`` (or no usable
+envelope), says the token was refused; that costs one re-mint and one resend. A 401 naming another
 credential (``invalid_otp``, ``provider_token_invalid``, ...) is the caller's, returned once.
 
 The token logic is written once, sans-IO, as a generator that yields the requests it needs
@@ -35,7 +36,7 @@ import httpx
 from realmid_api.api.auth import login, token
 from realmid_api.models import PlatformApiKeyGrant, PlatformTokenResponse, TokenRequest
 
-from realmid._bearers import rides_platform_token
+from realmid._bearers import Policy, bearer_policy
 from realmid._http import REPEATABLE
 from realmid.errors import (
     ErrorCode,
@@ -253,11 +254,22 @@ class PlatformTokenAuth(httpx.Auth):
         self._logger.debug("realmid: platform token minted (lifetime %.0fs)", ttl)
         return access_token
 
-    def _rides_platform(self, request: httpx.Request) -> bool:
+    def _policy(self, request: httpx.Request) -> Policy:
         path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
         if self._base_path and path.startswith(self._base_path + "/"):
             path = path[len(self._base_path) :]
-        return rides_platform_token(request.method, path)
+        policy = bearer_policy(request.method, path)
+        if policy is Policy.OPTIONAL and "x-on-behalf-of-ip" not in request.headers:
+            return Policy.NONE  # nothing to vouch for: the credential in the body is enough
+        return policy
+
+    def _optional_failed(self, err: RealmError) -> None:
+        # Fail safe, not closed: without the vouch the issuer ignores the forwarded IP and
+        # limits by this backend's own, and the user's credential still decides the call.
+        self._logger.warning(
+            "realmid: no platform token to vouch for X-On-Behalf-Of-IP (%s); sending without",
+            err.code,
+        )
 
     # -- drivers -----------------------------------------------------------------------------
 
@@ -296,20 +308,29 @@ class PlatformTokenAuth(httpx.Auth):
                 return str(done.value)
 
     # Both drivers: the user's bearer when one is set (the platform token is still minted
-    # for operations that take it, as the reference's Do does, so mint errors surface); no
-    # bearer for anonymous operations; else the platform token, re-minted once on a refusal.
+    # for operations that require it, as the reference's Do does, so mint errors surface); no
+    # bearer where the contract asks none; the platform token as an optional vouch on the
+    # user-credential operations that forward an IP; else the platform token, re-minted
+    # once on a refusal.
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        platform = self._rides_platform(request)
+        policy = self._policy(request)
         bearer = _user_bearer.get()
-        if bearer is not None or not platform:
-            if platform:
+        if bearer is not None or policy is Policy.NONE:
+            if policy is Policy.REQUIRED:
                 self._run_sync(None)
             if bearer is not None:
                 request.headers["Authorization"] = f"Bearer {bearer}"
             _last_answer.set((yield request))
+            return
+        if policy is Policy.OPTIONAL:
+            try:
+                request.headers["Authorization"] = f"Bearer {self._run_sync(None)}"
+            except RealmError as err:
+                self._optional_failed(err)
+            _last_answer.set((yield request))  # a 401 here is the credential's, never ours
             return
         platform_token = self._run_sync(None)
         request.headers["Authorization"] = f"Bearer {platform_token}"
@@ -326,14 +347,21 @@ class PlatformTokenAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        platform = self._rides_platform(request)
+        policy = self._policy(request)
         bearer = _user_bearer.get()
-        if bearer is not None or not platform:
-            if platform:
+        if bearer is not None or policy is Policy.NONE:
+            if policy is Policy.REQUIRED:
                 await self._run_async(None)
             if bearer is not None:
                 request.headers["Authorization"] = f"Bearer {bearer}"
             _last_answer.set((yield request))
+            return
+        if policy is Policy.OPTIONAL:
+            try:
+                request.headers["Authorization"] = f"Bearer {await self._run_async(None)}"
+            except RealmError as err:
+                self._optional_failed(err)
+            _last_answer.set((yield request))  # a 401 here is the credential's, never ours
             return
         platform_token = await self._run_async(None)
         request.headers["Authorization"] = f"Bearer {platform_token}"

@@ -225,3 +225,49 @@ async def test_a_caller_supplied_client_keeps_the_bearer_rules(
     assert bearers["/auth/login"] is None
     assert str(bearers["/tenants"]).startswith("Bearer ")
     await close(realm)
+
+
+async def test_a_forwarded_ip_is_vouched_for_by_the_platform_token(
+    face: str, emulator: RealmEmulator
+) -> None:
+    # The issuer can trust X-On-Behalf-Of-IP only from an authenticated backend: the
+    # user-credential calls that forward one carry the (optional) platform bearer.
+    user = member(emulator)
+    async with open_realm(face, emulator) as (realm, sent):
+        session = await login(realm, emulator, user, on_behalf_of_ip="203.0.113.7")
+        logged_in = next(
+            s for s in sent.sent if s.path == "/auth/login" and b"provider_token" in s.body
+        )
+        assert logged_in.headers["x-on-behalf-of-ip"] == "203.0.113.7"
+        assert logged_in.headers["authorization"].startswith("Bearer rpat_")
+        # Without an IP to vouch for, the same calls stay bare.
+        await call(realm.auth.token(session.refresh_token))
+        assert "authorization" not in sent.sent[-1].headers
+
+
+async def test_a_401_on_a_vouched_call_is_the_credentials(
+    face: str, emulator: RealmEmulator
+) -> None:
+    # The platform token rode along, but the operation does not need it: a dead refresh
+    # token's `unauthorized` is not a refusal of the platform token. Sent once, no re-mint.
+    async with open_realm(face, emulator) as (realm, sent):
+        bad = await error_of(
+            lambda: realm.auth.token("rrt_not_a_refresh_token", on_behalf_of_ip="203.0.113.7")
+        )
+        assert (bad.code, bad.http_status) == (ErrorCode.UNAUTHORIZED, 401)
+        assert sent.count("POST", "/auth/token") == 1
+        assert sent.sent[-1].headers["authorization"].startswith("Bearer rpat_")
+        assert realm._auth.stats.remints_on_401 == 0
+        assert api_key_logins(sent) == 1
+
+
+async def test_a_vouch_that_cannot_be_minted_does_not_block_the_login(
+    face: str, emulator: RealmEmulator
+) -> None:
+    user = member(emulator)
+    async with open_realm(face, emulator, api_key="rk_test_wrong") as (realm, sent):
+        session = await login(realm, emulator, user, on_behalf_of_ip="203.0.113.7")
+        assert session.access_token
+        logged_in = sent.sent[-1]
+        assert logged_in.path == "/auth/login"
+        assert "authorization" not in logged_in.headers
