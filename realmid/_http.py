@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
+from typing import Any
 
 import httpx
 from httpx_retries import Retry, RetryTransport
@@ -42,7 +44,11 @@ def _check_deadline(deadline: float | None) -> None:
 
 
 class _Capped:
-    """Counts the raw bytes of one response body against its cap, chunk by chunk."""
+    """Counts one response body against its cap, chunk by chunk: the raw bytes, and for a
+    gzip/deflate body the decoded bytes too (a small compressed body must not inflate past
+    the cap in the client). The inflated bytes are counted in bounded steps and dropped;
+    decoding proper stays the client's. Other encodings are bounded by their raw size.
+    """
 
     def __init__(self, response: httpx.Response, cap: int, deadline: float | None) -> None:
         self._status = response.status_code
@@ -50,9 +56,16 @@ class _Capped:
         self._deadline = deadline
         self._size = 0
         self.chunks: list[bytes] = []
+        self._decoded = 0
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > cap:
             raise self._too_large()
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        self._inflate: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._inflate = zlib.decompressobj()
 
     def _too_large(self) -> RealmError:
         return RealmError(
@@ -67,6 +80,19 @@ class _Capped:
         if self._size > self._cap:
             raise self._too_large()
         self.chunks.append(chunk)
+        if self._inflate is not None:
+            self._count_decoded(chunk)
+
+    def _count_decoded(self, data: bytes) -> None:
+        try:
+            while data:
+                out = self._inflate.decompress(data, self._cap - self._decoded + 1)
+                self._decoded += len(out)
+                if self._decoded > self._cap:
+                    raise self._too_large()
+                data = self._inflate.unconsumed_tail
+        except zlib.error:
+            self._inflate = None  # not what it claims: the client's decoder will say so
 
 
 def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:

@@ -8,9 +8,11 @@ body off mid-way or send 50 MB on purpose. Each test runs on both faces.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,3 +200,38 @@ def test_an_answer_under_the_cap_is_read_as_usual(kind: str) -> None:
 def test_max_response_bytes_is_validated(kind: str, bad: Any) -> None:
     with pytest.raises(realmid.BadRequestError, match="max_response_bytes"):
         _realm(kind, "http://127.0.0.1:9", max_response_bytes=bad)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_answer_is_capped_by_its_decoded_size(kind: str, encoding: str) -> None:
+    # 64 KiB on the wire that inflate to 64 MiB: the cap holds for the decoded bytes.
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS if encoding == "gzip" else 15)
+    bomb = packer.compress(b" " * (64 * MB)) + packer.flush()
+
+    def script(raw: RawServer, conn: Any, path: str) -> None:
+        head = f"HTTP/1.1 200 X\r\nContent-Encoding: {encoding}\r\nContent-Length: {len(bomb)}\r\n"
+        raw.send(conn, head.encode() + b"\r\n" + bomb)
+
+    with raw_server(script) as raw:
+        realm = _realm(kind, raw.base_url, max_response_bytes=1 * MB)
+        err = _run(kind, realm, lambda r: r.info())
+        assert err is not None
+        assert err.code == ErrorCode.SERVER_ERROR
+        assert err.http_status == 200
+        assert "larger than" in err.message
+
+
+def test_a_compressed_answer_under_the_cap_is_read_as_usual(kind: str) -> None:
+    body = json.dumps({"code": "not_found", "message": "no such realm"}).encode()
+    packed = gzip.compress(body)
+
+    def script(raw: RawServer, conn: Any, path: str) -> None:
+        head = b"HTTP/1.1 404 X\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
+        raw.send(conn, head % len(packed) + packed)
+
+    with raw_server(script) as raw:  # the cap just fits, raw and decoded
+        realm = _realm(kind, raw.base_url, max_response_bytes=max(len(body), len(packed)))
+        err = _run(kind, realm, lambda r: r.info())
+        assert err is not None
+        assert err.http_status == 404
+        assert err.code != ErrorCode.SERVER_ERROR
