@@ -21,6 +21,7 @@ exposes as ``realm.tokens`` (mark a token revoked, gate a request, evict, count)
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import inspect
 import math
@@ -37,7 +38,10 @@ if TYPE_CHECKING:
     import redis.asyncio
 
 __all__ = [
+    "DEFAULT_MAX_TTL",
     "DEFAULT_REDIS_PREFIX",
+    "DEFAULT_REDIS_TIMEOUT",
+    "MAX_JTI_CHARS",
     "AsyncRedisRevocationCache",
     "AsyncRevocationCache",
     "MemRevocationCache",
@@ -52,7 +56,17 @@ DEFAULT_REDIS_PREFIX = "realmid:revoked:"
 # Expired entries a write removes on its way, so a cache fed only expired or short-lived
 # revocations stays small without a background thread: each write pays for a few old ones.
 _SWEEP_PER_WRITE = 8
-_MAX_JTI_CHARS = 1024
+# The longest jti anything accepts: the verifier refuses a longer one as ``malformed``
+# (realmid.verify re-exports this constant) and every cache refuses to store it, so a token
+# that verifies can always be revoked.
+MAX_JTI_CHARS = 1024
+_MAX_JTI_CHARS = MAX_JTI_CHARS
+# The longest any entry is kept, whatever the token's own ``exp`` says: an ``exp`` is read
+# from tokens that may be unverified, and a far-future one must not pin memory or Redis.
+# Keep it at least your realm's access-token lifetime (Realm ID's is far below a day).
+DEFAULT_MAX_TTL = 24 * 3600.0
+# The total time a Redis revocation check may take before the verifier fails closed.
+DEFAULT_REDIS_TIMEOUT = 0.3
 
 
 @runtime_checkable
@@ -87,6 +101,15 @@ def _check_jti(jti: object) -> str:
     return jti
 
 
+def _positive_seconds(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadRequestError(f"{name} must be a number of seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise BadRequestError(f"{name} must be a finite, positive number of seconds")
+    return seconds
+
+
 def _unix_seconds(expires_at: float | datetime) -> float:
     if isinstance(expires_at, datetime):
         if expires_at.tzinfo is None:
@@ -104,11 +127,20 @@ def _unix_seconds(expires_at: float | datetime) -> float:
 class MemRevocationCache:
     """A single-process revocation cache: thread-safe, O(1) lookups, bounded memory.
 
-    Entries live until their token's expiry. Expired entries go lazily on read, and each
-    write also sweeps a few of the oldest-expiring ones, so memory follows the number of
-    *live* revocations, not the number ever made. ``max_entries`` is the hard bound: when
-    it is reached with live entries only, the one that would expire soonest is dropped
-    first (it is the revocation with the least time left to matter).
+    Entries live until their token's expiry, capped at ``max_ttl`` seconds from the write
+    (default 24 h: an ``exp`` may come from an unverified token and must not pin memory).
+    Expired entries go lazily on read, and each write also sweeps a few of the
+    oldest-expiring ones, so memory follows the number of *live* revocations.
+
+    **Two tiers.** ``revoke(jti, exp)`` records a *verified* revocation (the caller holds
+    the token's verified claims, as after ``realm.verify``). ``revoke(..., verified=False)``
+    records an *unverified* one: ``realm.tokens.mark_revoked`` uses it when it could not
+    prove the token's signature. ``max_entries`` is the hard bound, and when it is reached
+    an unverified entry is dropped first (the soonest-expiring one); a verified entry is
+    never dropped to make room for an unverified one (the unverified write is then
+    skipped). So a caller feeding unsigned far-future tokens to ``mark_revoked`` can fill
+    the unverified tier with junk but can never flush a genuine revocation. Only verified
+    writes, when the cache holds nothing else, displace verified entries (soonest first).
 
     >>> cache = MemRevocationCache(clock=lambda: 1_000.0)
     >>> cache.revoke("jti-1", expires_at=1_600.0)
@@ -120,7 +152,11 @@ class MemRevocationCache:
     """
 
     def __init__(
-        self, clock: Callable[[], float] | None = None, max_entries: int = 1_000_000
+        self,
+        clock: Callable[[], float] | None = None,
+        max_entries: int = 1_000_000,
+        *,
+        max_ttl: float = DEFAULT_MAX_TTL,
     ) -> None:
         if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
             raise BadRequestError("max_entries must be a positive integer")
@@ -128,10 +164,15 @@ class MemRevocationCache:
             raise BadRequestError("clock must be a function returning unix seconds (or None)")
         self._clock: Callable[[], float] = clock or time.time
         self._max = max_entries
+        self._max_ttl = _positive_seconds(max_ttl, "max_ttl")
         # jti -> expiry; reads take no lock (a dict lookup is atomic), writes do.
         self._entries: dict[str, float] = {}
-        # (expiry, jti) min-heap: the sweep order. A record whose expiry no longer matches
-        # the dict is stale (the jti was evicted or re-revoked) and is skipped.
+        # The jtis of `_entries` recorded unverified, and their (expiry, jti) min-heap: the
+        # eviction order. A record that no longer matches is stale and skipped.
+        self._unverified: set[str] = set()
+        self._uheap: list[tuple[float, str]] = []
+        # (expiry, jti) min-heap of every entry: the sweep order. A record whose expiry no
+        # longer matches the dict is stale (the jti was evicted or re-revoked) and is skipped.
         self._heap: list[tuple[float, str]] = []
         self._lock = threading.Lock()
 
@@ -144,8 +185,15 @@ class MemRevocationCache:
             self._sweep(self._clock(), limit=None)
             return len(self._entries)
 
-    def revoke(self, jti: str, expires_at: float | datetime) -> None:
-        """Deny ``jti`` until ``expires_at`` (unix seconds or a datetime); past expiry: no-op."""
+    @property
+    def max_ttl(self) -> float:
+        """The longest an entry is kept (seconds from its write)."""
+        return self._max_ttl
+
+    def revoke(self, jti: str, expires_at: float | datetime, *, verified: bool = True) -> None:
+        """Deny ``jti`` until ``expires_at`` (unix seconds or a datetime), at most
+        ``max_ttl`` from now; past expiry: no-op. ``verified=False`` for a jti read from a
+        token whose signature was not checked (see the class docstring)."""
         jti = _check_jti(jti)
         expires = _unix_seconds(expires_at)
         with self._lock:
@@ -153,19 +201,36 @@ class MemRevocationCache:
             self._sweep(now, limit=_SWEEP_PER_WRITE)
             if expires <= now:
                 return  # the token is already dead; nothing to deny
-            current = self._entries.get(jti)
-            if current is not None and current >= expires:
-                return
-            if current is None and len(self._entries) >= self._max:
+            expires = min(expires, now + self._max_ttl)
+            entries, unverified = self._entries, self._unverified
+            current = entries.get(jti)
+            if current is not None:
+                if jti not in unverified:
+                    if not verified or current >= expires:
+                        return  # unverified input never touches a verified entry
+                elif verified:
+                    unverified.discard(jti)  # promoted; its stale uheap record is skipped
+                    expires = max(expires, current)
+                elif current >= expires:
+                    return
+            elif len(entries) >= self._max:
                 self._sweep(now, limit=None)
-                while len(self._entries) >= self._max:
-                    self._drop_soonest()
-            self._entries[jti] = expires
+                while len(entries) >= self._max:
+                    if not self._drop_unverified():
+                        if not verified:
+                            return  # full of verified entries: they win
+                        self._drop_soonest()
+            entries[jti] = expires
             heapq.heappush(self._heap, (expires, jti))
-            if len(self._heap) > 2 * len(self._entries) + 64:
+            if not verified:
+                unverified.add(jti)
+                heapq.heappush(self._uheap, (expires, jti))
+            if len(self._heap) + len(self._uheap) > 3 * len(entries) + 64:
                 # Re-revoking live jtis with later expiries leaves stale heap records.
-                self._heap = [(exp, key) for key, exp in self._entries.items()]
+                self._heap = [(exp, key) for key, exp in entries.items()]
                 heapq.heapify(self._heap)
+                self._uheap = [(entries[key], key) for key in unverified]
+                heapq.heapify(self._uheap)
 
     def is_revoked(self, jti: str) -> bool:
         """True while ``jti`` is denied; an expired entry is removed on the way."""
@@ -177,6 +242,7 @@ class MemRevocationCache:
         with self._lock:
             if self._entries.get(jti) == expires:
                 del self._entries[jti]
+                self._unverified.discard(jti)
         return False
 
     def evict(self, jti: str = "") -> None:
@@ -184,26 +250,47 @@ class MemRevocationCache:
         with self._lock:
             if jti:
                 self._entries.pop(jti, None)
+                self._unverified.discard(jti)
             else:
                 self._entries.clear()
                 self._heap.clear()
+                self._unverified.clear()
+                self._uheap.clear()
 
     def _sweep(self, now: float, limit: int | None) -> None:
-        heap, entries = self._heap, self._entries
+        heap, entries, unverified = self._heap, self._entries, self._unverified
         done = 0
         while heap and heap[0][0] <= now and (limit is None or done < limit):
             expires, jti = heapq.heappop(heap)
             if entries.get(jti) == expires:
                 del entries[jti]
+                unverified.discard(jti)
             done += 1
+        uheap = self._uheap
+        while uheap and uheap[0][0] <= now:  # expired ones are gone from `entries` already
+            _, jti = heapq.heappop(uheap)
+            if jti not in entries:
+                unverified.discard(jti)
+
+    def _drop_unverified(self) -> bool:
+        uheap, entries, unverified = self._uheap, self._entries, self._unverified
+        while uheap:
+            expires, jti = heapq.heappop(uheap)
+            if jti in unverified and entries.get(jti) == expires:
+                del entries[jti]
+                unverified.discard(jti)
+                return True
+        return False
 
     def _drop_soonest(self) -> None:
         while self._heap:
             expires, jti = heapq.heappop(self._heap)
             if self._entries.get(jti) == expires:
                 del self._entries[jti]
+                self._unverified.discard(jti)
                 return
         self._entries.clear()  # unreachable unless heap and dict disagree; stay bounded
+        self._unverified.clear()
 
 
 def _redis_error(action: str, exc: BaseException) -> RealmError:
@@ -218,33 +305,63 @@ def _redis_error(action: str, exc: BaseException) -> RealmError:
 
 
 class _RedisKeys:
-    def __init__(self, prefix: str, clock: Callable[[], float] | None) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        clock: Callable[[], float] | None,
+        max_ttl: float,
+        timeout: float,
+    ) -> None:
         if not isinstance(prefix, str):
             raise BadRequestError("prefix must be a string")
         self._prefix = prefix
         self._clock: Callable[[], float] = clock or time.time
+        self.max_ttl = _positive_seconds(max_ttl, "max_ttl")
+        self.timeout = _positive_seconds(timeout, "timeout")
 
     def key(self, jti: str) -> str:
         return self._prefix + jti
 
     def ttl(self, expires_at: float | datetime) -> int:
         # Round up: a token valid for 0.2 s more must still be denied for that 0.2 s.
-        return math.ceil(_unix_seconds(expires_at) - self._clock())
+        remaining = _unix_seconds(expires_at) - self._clock()
+        if remaining <= 0:
+            return 0
+        return math.ceil(min(remaining, self.max_ttl))
+
+
+def _timed_out(timeout: float) -> RealmError:
+    return RealmError(
+        ErrorCode.SERVER_ERROR,
+        f"revocation cache unavailable: EXISTS took longer than {timeout:g}s",
+        details={"revocation_unavailable": True},
+    )
 
 
 class RedisRevocationCache:
     """A revocation cache in Redis, shared by every process that points at it.
 
     One key per revoked ``jti`` (``prefix + jti``), written ``SET key 1 EX ttl NX`` with the
-    token's remaining lifetime, so Redis expires it by itself. A check is one ``EXISTS``
-    round trip. Redis errors surface as :class:`~realmid.errors.RealmError`
-    (``server_error``, ``details["revocation_unavailable"]``), and the verifier then fails
-    closed. Give the client ``socket_timeout`` / ``socket_connect_timeout`` so a stuck Redis
-    cannot stall requests::
+    token's remaining lifetime capped at ``max_ttl`` (default 24 h), so Redis expires it by
+    itself and a forged far-future ``exp`` cannot park a key for years. A check is one
+    ``EXISTS`` round trip with its own total deadline, ``timeout`` (default 0.3 s): it runs
+    on a connection taken from the client's pool, with no retry, and a reply later than
+    the deadline fails the check (the connection is dropped). Redis errors and the deadline
+    surface as :class:`~realmid.errors.RealmError` (``server_error``,
+    ``details["revocation_unavailable"]``), and the verifier then fails closed.
+
+    The deadline bounds the command; connecting is the client's ``socket_connect_timeout``,
+    and writes (``revoke``, ``evict``) use the client as configured. Recommended client
+    settings: short socket timeouts and **no retries** (redis-py retries a timed-out
+    command by default, which multiplies every stall)::
 
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
         cache = RedisRevocationCache(
-            redis.Redis(host="redis", socket_timeout=0.5, socket_connect_timeout=0.5)
+            redis.Redis(host="redis", socket_timeout=0.3, socket_connect_timeout=0.3,
+                        retry=Retry(NoBackoff(), 0)),
+            timeout=0.3,
         )
         cache.revoke(claims.jti, claims.exp)
     """
@@ -255,17 +372,26 @@ class RedisRevocationCache:
         prefix: str = DEFAULT_REDIS_PREFIX,
         *,
         clock: Callable[[], float] | None = None,
+        max_ttl: float = DEFAULT_MAX_TTL,
+        timeout: float = DEFAULT_REDIS_TIMEOUT,
     ) -> None:
         self._client = client
-        self._keys = _RedisKeys(prefix, clock)
+        self._keys = _RedisKeys(prefix, clock, max_ttl, timeout)
 
     def __repr__(self) -> str:
         return f"RedisRevocationCache(prefix={self._keys._prefix!r})"
 
-    def revoke(self, jti: str, expires_at: float | datetime) -> None:
-        """Deny ``jti`` until ``expires_at``; a token already past it is skipped."""
-        ttl = self._keys.ttl(expires_at)
+    @property
+    def max_ttl(self) -> float:
+        """The longest a key is kept (seconds)."""
+        return self._keys.max_ttl
+
+    def revoke(self, jti: str, expires_at: float | datetime, *, verified: bool = True) -> None:
+        """Deny ``jti`` until ``expires_at`` (at most ``max_ttl``); a token already past it is
+        skipped. ``verified`` is accepted for the :class:`MemRevocationCache` signature:
+        Redis evicts by TTL only, and the cap bounds what unverified writes can park."""
         key = self._keys.key(_check_jti(jti))
+        ttl = self._keys.ttl(expires_at)
         if ttl <= 0:
             return
         try:
@@ -274,9 +400,38 @@ class RedisRevocationCache:
             raise _redis_error("SET", exc) from exc
 
     def is_revoked(self, jti: str) -> bool:
-        """One ``EXISTS`` round trip."""
+        """One ``EXISTS`` round trip, within ``timeout`` seconds in all."""
+        key = self._keys.key(_check_jti(jti))
+        timeout = self._keys.timeout
+        client = self._client
         try:
-            return bool(self._client.exists(self._keys.key(jti)))
+            pool = getattr(client, "connection_pool", None)
+            if pool is None or getattr(client, "connection", None) is not None:
+                # A client without a pool of its own (single-connection, a wrapper): its
+                # own timeouts are the only bound.
+                return bool(client.exists(key))
+            start = time.monotonic()
+            conn = pool.get_connection()
+            try:
+                conn.send_command("EXISTS", key)
+                remaining = timeout - (time.monotonic() - start)
+                if remaining <= 0:
+                    conn.disconnect()
+                    raise _timed_out(timeout)
+                try:
+                    reply = conn.read_response(timeout=remaining)
+                except Exception as exc:
+                    if type(exc).__name__ == "TimeoutError":
+                        raise _timed_out(timeout) from exc
+                    raise
+            except BaseException:
+                conn.disconnect()  # a reply may still be on its way: never reuse it
+                raise
+            finally:
+                pool.release(conn)
+            return bool(reply)
+        except RealmError:
+            raise
         except Exception as exc:
             raise _redis_error("EXISTS", exc) from exc
 
@@ -299,12 +454,18 @@ class RedisRevocationCache:
 
 
 class AsyncRedisRevocationCache:
-    """:class:`RedisRevocationCache` on ``redis.asyncio.Redis``: same keys, awaitable calls.
+    """:class:`RedisRevocationCache` on ``redis.asyncio.Redis``: same keys, ``max_ttl`` and
+    ``timeout`` (the check runs under ``asyncio.timeout``, retries included), awaitable.
 
     ::
 
         import redis.asyncio
-        cache = AsyncRedisRevocationCache(redis.asyncio.Redis(socket_timeout=0.5))
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+        cache = AsyncRedisRevocationCache(
+            redis.asyncio.Redis(socket_timeout=0.3, socket_connect_timeout=0.3,
+                                retry=Retry(NoBackoff(), 0)),
+        )
         await cache.revoke(claims.jti, claims.exp)
     """
 
@@ -314,17 +475,27 @@ class AsyncRedisRevocationCache:
         prefix: str = DEFAULT_REDIS_PREFIX,
         *,
         clock: Callable[[], float] | None = None,
+        max_ttl: float = DEFAULT_MAX_TTL,
+        timeout: float = DEFAULT_REDIS_TIMEOUT,
     ) -> None:
         self._client = client
-        self._keys = _RedisKeys(prefix, clock)
+        self._keys = _RedisKeys(prefix, clock, max_ttl, timeout)
 
     def __repr__(self) -> str:
         return f"AsyncRedisRevocationCache(prefix={self._keys._prefix!r})"
 
-    async def revoke(self, jti: str, expires_at: float | datetime) -> None:
-        """Deny ``jti`` until ``expires_at``; a token already past it is skipped."""
-        ttl = self._keys.ttl(expires_at)
+    @property
+    def max_ttl(self) -> float:
+        """The longest a key is kept (seconds)."""
+        return self._keys.max_ttl
+
+    async def revoke(
+        self, jti: str, expires_at: float | datetime, *, verified: bool = True
+    ) -> None:
+        """Deny ``jti`` until ``expires_at`` (at most ``max_ttl``); a token already past it is
+        skipped (``verified``: as :meth:`RedisRevocationCache.revoke`)."""
         key = self._keys.key(_check_jti(jti))
+        ttl = self._keys.ttl(expires_at)
         if ttl <= 0:
             return
         try:
@@ -333,9 +504,14 @@ class AsyncRedisRevocationCache:
             raise _redis_error("SET", exc) from exc
 
     async def is_revoked(self, jti: str) -> bool:
-        """One ``EXISTS`` round trip."""
+        """One ``EXISTS`` round trip, within ``timeout`` seconds in all."""
+        key = self._keys.key(_check_jti(jti))
+        timeout = self._keys.timeout
         try:
-            return bool(await self._client.exists(self._keys.key(jti)))
+            async with asyncio.timeout(timeout):
+                return bool(await self._client.exists(key))
+        except TimeoutError as exc:
+            raise _timed_out(timeout) from exc
         except Exception as exc:
             raise _redis_error("EXISTS", exc) from exc
 
@@ -363,6 +539,14 @@ def _glob_escape(text: str) -> str:
 
 
 # ----------------------------------------------------------------------- realm.tokens
+
+
+def _revoke(cache: Any, jti: str, exp: float, verified: bool, max_ttl: float) -> Any:
+    # The SDK's caches take the tier and cap TTLs themselves; any other cache gets the
+    # protocol's two arguments, the expiry capped here.
+    if isinstance(cache, MemRevocationCache | RedisRevocationCache | AsyncRedisRevocationCache):
+        return cache.revoke(jti, exp, verified=verified)
+    return cache.revoke(jti, min(exp, time.time() + max_ttl))
 
 
 def _jti_and_exp(access_token: object) -> tuple[str, float] | None:

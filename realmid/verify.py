@@ -16,19 +16,32 @@ compact form: exactly three segments                                  ``malforme
 strict base64url: alphabet, no padding, canonical trailing bits       ``malformed``
 header and payload: UTF-8 JSON objects, no duplicate member names     ``malformed``
 ``alg`` exactly ``RS256`` (there is no HMAC path at all)               ``wrong_algorithm``
+``typ``, when present: ``JWT`` or ``at+jwt`` (any case)               ``malformed``
 any ``crit`` header                                                   ``malformed``
 ``kid`` a string of 1..256 chars, used only as a dict key             ``malformed``
 ``kid`` unknown after the JWKS cache's refetch rules                  ``unknown_kid``
 signature (before any claim: an expired forgery is a forgery)         ``bad_signature``
 ``iss`` equals the issuer exactly                                     ``wrong_issuer``
 ``aud`` (a string, or a list of strings) contains the audience        ``wrong_audience``
+``azp``, when present and ``realm_id`` is known: that realm (or aud)  ``wrong_audience``
 ``exp`` (required), ``nbf``, ``iat`` (required): numbers in range     ``malformed``
 ``exp`` past, with leeway                                             ``expired``
 ``nbf`` or ``iat`` in the future, beyond leeway                       ``not_yet_valid``
-``sub``, ``jti`` strings; ``azp`` .. ``mfa_at`` of their types          ``malformed``
+``sub``, ``jti`` strings (``jti`` at most MAX_JTI_CHARS)            ``malformed``
+``azp`` .. ``mfa_at`` of their types                                  ``malformed``
 ``jti`` in the revocation cache                                       ``TokenRevokedError``
 revocation cache failing (fail closed)                                ``server_error``
 ====================================================================  ==================
+
+``typ`` is compared case-insensitively (RFC 7515 §4.1.9 says media types are, and
+RFC 8725 §3.11 names ``typ`` as the guard against cross-JWT confusion): ``JWT``,
+``at+jwt`` (RFC 9068) and their ``application/`` forms pass; an ID token's or a logout
+token's type, or a non-string, do not. Realm ID mints ``azp`` = the realm's id (the
+authorized party); the audience is the partner's app. A verifier given ``realm_id=``
+refuses a token whose ``azp`` names neither that realm nor the audience: a token minted
+for another realm of the same issuer that happens to share the audience. Without
+``realm_id`` (a bare verifier cannot know which realm is "this" one) or with
+``check_azp=False`` (issuers that use ``azp`` otherwise), ``azp`` is only type-checked.
 
 ``jku``, ``x5u``, ``x5c`` and ``jwk`` headers are never read: keys come from the configured
 issuer's JWKS (or the static set) only. A revocation cache that cannot answer refuses the
@@ -61,11 +74,12 @@ from realmid.jwks import (
     b64url_decode,
     strict_json_object,
 )
-from realmid.revocation import AsyncRevocationCache, RevocationCache
+from realmid.revocation import MAX_JTI_CHARS, AsyncRevocationCache, RevocationCache
 
 __all__ = [
     "DEFAULT_LEEWAY",
     "DEFAULT_MAX_TOKEN_BYTES",
+    "MAX_JTI_CHARS",
     "AsyncVerifier",
     "Claims",
     "NeedKeys",
@@ -86,6 +100,13 @@ _KNOWN = frozenset(
     | {"mfa_at"}
 )
 _HEADER_MEMO_MAX = 32
+# Lowercased ``typ`` values an access token may carry (RFC 7519 §5.1, RFC 9068 §2.1).
+_ACCESS_TOKEN_TYPES = frozenset({"jwt", "at+jwt", "application/jwt", "application/at+jwt"})
+# RealmError codes that prove a token can never verify with the issuer's keys (is_genuine).
+_FORGED = frozenset(
+    {ErrorCode.MALFORMED, ErrorCode.WRONG_ALGORITHM, ErrorCode.BAD_SIGNATURE}
+    | {ErrorCode.WRONG_ISSUER}
+)
 
 KeySource = StaticJwks | JwksCache | AsyncJwksCache
 
@@ -246,6 +267,8 @@ class _VerifierCore:
         revocation: Any,
         max_token_bytes: int,
         logger: logging.Logger | None,
+        realm_id: str | None = None,
+        check_azp: bool = True,
     ) -> None:
         self._issuer = _non_empty(issuer, "issuer")
         self._audience = _non_empty(audience, "audience")
@@ -258,6 +281,12 @@ class _VerifierCore:
         if clock is not None and not callable(clock):
             raise BadRequestError("clock must be a function returning unix seconds (or None)")
         self._max_bytes = max_token_bytes
+        if realm_id is not None:
+            _non_empty(realm_id, "realm_id")
+        if type(check_azp) is not bool:
+            raise BadRequestError("check_azp must be a bool")
+        # The azp a token must carry (when it carries one), or None: no azp check.
+        self._realm_id = realm_id if check_azp else None
         self._source = source
         self._revocation = revocation
         self._logger = logger or logging.getLogger("realmid")
@@ -355,6 +384,10 @@ class _VerifierCore:
             raise RealmError(ErrorCode.WRONG_ALGORITHM, f"alg {_show(alg)} is not RS256")
         if "crit" in header:
             raise _malformed("crit header present (no extensions are understood)")
+        if "typ" in header:  # present, even as null: it must say "an access token"
+            typ = header["typ"]
+            if type(typ) is not str or typ.lower() not in _ACCESS_TOKEN_TYPES:
+                raise _malformed(f"typ {_show(typ)} is not JWT or at+jwt")
         kid = header.get("kid")
         if type(kid) is not str or not 0 < len(kid) <= MAX_KID_CHARS:
             raise _malformed(f"kid missing or not a string of 1-{MAX_KID_CHARS} chars")
@@ -410,10 +443,17 @@ class _VerifierCore:
         sub, jti = get("sub"), get("jti")
         if type(sub) is not str or not sub or type(jti) is not str or not jti:
             raise _malformed("sub or jti missing or not a non-empty string")
+        if len(jti) > MAX_JTI_CHARS:  # longer could never be revoked: refuse it outright
+            raise _malformed(f"jti longer than {MAX_JTI_CHARS} chars")
         azp, tenant_id, role = get("azp", ""), get("tenant_id", ""), get("role", "")
         acr, amr, mfa_at = get("acr", ""), get("amr", ()), get("mfa_at", 0)
         if type(azp) is not str or type(tenant_id) is not str or type(role) is not str:
             raise _malformed("azp, tenant_id and role must be strings")
+        realm_id = self._realm_id
+        if azp and realm_id is not None and azp != realm_id and azp not in auds:
+            raise RealmError(
+                ErrorCode.WRONG_AUDIENCE, f"azp {_show(azp)} names another realm, not {realm_id!r}"
+            )
         if type(acr) is not str:
             raise _malformed("acr must be a string")
         if amr != ():
@@ -440,6 +480,41 @@ class _VerifierCore:
             mfa_at=int(mfa_at),
             extra={k: v for k, v in payload.items() if k not in known},
         )
+
+    # -- signature proof (realm.tokens.mark_revoked) --------------------------------------
+
+    def _signed(self, token: object) -> NeedKeys | None:
+        """None when the issuer's key signs ``token`` (and ``iss`` is the issuer); NeedKeys to
+        fetch first; RealmError when refused. Audience and times are not checked."""
+        parsed = self._parse(token)
+        source = self._source
+        generation = source.generation
+        key = source.lookup(parsed[1])
+        if key is None:
+            return NeedKeys(parsed[1], generation, token=parsed, audience=self._audience)
+        self._check_signed(parsed, key)
+        return None
+
+    def _resume_signed(self, need: NeedKeys) -> None:
+        key = self._source.lookup(need.kid, final=True)
+        if key is None:
+            raise RealmError(ErrorCode.UNKNOWN_KID, f"no key with kid {_show(need.kid)}")
+        self._check_signed(need._token, key)
+
+    @staticmethod
+    def _check_signed(token: _Parsed, key: rsa.RSAPublicKey) -> None:
+        try:
+            key.verify(token[4], token[3], _PKCS1, _SHA256)
+        except Exception:
+            raise RealmError(ErrorCode.BAD_SIGNATURE, "signature does not verify") from None
+
+    def _genuine_answer(self, token: object, exc: BaseException | None) -> bool | None:
+        if exc is None:
+            payload = unverified_claims(token, self._max_bytes)
+            return payload is not None and payload.get("iss") == self._issuer
+        if isinstance(exc, RealmError) and exc.code in _FORGED:
+            return False
+        return None  # unknown kid (keys unreachable or rotated), or a bug: cannot tell
 
     # -- revocation (the drivers call these) --------------------------------------------------
 
@@ -510,6 +585,12 @@ class Verifier(_VerifierCore):
 
     ``verify`` is a plain function call whenever the token's ``kid`` is known; only a miss
     fetches (single-flight, within the cache's rules). Thread-safe.
+
+    ``realm_id``: your realm's id, the ``azp`` Realm ID mints. When given, a token whose
+    ``azp`` names anything else than that realm or the audience is refused
+    (``wrong_audience``); ``check_azp=False`` turns that off for issuers that use ``azp``
+    otherwise. :meth:`is_genuine` checks only that the issuer signed a token (for
+    ``realm.tokens.mark_revoked``).
     """
 
     def __init__(
@@ -524,6 +605,8 @@ class Verifier(_VerifierCore):
         revocation: RevocationCache | None = None,
         max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES,
         logger: logging.Logger | None = None,
+        realm_id: str | None = None,
+        check_azp: bool = True,
     ) -> None:
         source = _source(jwks, jwks_cache, (JwksCache,), "Verifier")
         if _is_async_cache(revocation):
@@ -537,6 +620,8 @@ class Verifier(_VerifierCore):
             revocation=revocation,
             max_token_bytes=max_token_bytes,
             logger=logger,
+            realm_id=realm_id,
+            check_azp=check_azp,
         )
         self._cache = jwks_cache
 
@@ -555,6 +640,21 @@ class Verifier(_VerifierCore):
             self._check_revoked(result)
         return result
 
+    def is_genuine(self, token: object) -> bool | None:
+        """Whether the issuer signed ``token`` (signature and ``iss`` only; not audience,
+        times or revocation): True, False (it can never verify: forged, malformed, another
+        issuer), or None when it cannot be told (the ``kid`` is unknown even after a
+        fetch). ``realm.tokens.mark_revoked`` asks this. Never raises."""
+        try:
+            need = self._signed(token)
+            if need is not None:
+                assert self._cache is not None
+                self._cache.refresh(need.generation)
+                self._resume_signed(need)
+        except Exception as exc:
+            return self._genuine_answer(token, exc)
+        return self._genuine_answer(token, None)
+
 
 class AsyncVerifier(_VerifierCore):
     """:class:`Verifier` for asyncio, over an :class:`~realmid.jwks.AsyncJwksCache`.
@@ -566,6 +666,8 @@ class AsyncVerifier(_VerifierCore):
         cache = AsyncJwksCache(jwks_url(issuer), httpx.AsyncClient())
         verifier = AsyncVerifier(issuer, audience, jwks_cache=cache)
         claims = await verifier.verify(token)
+
+    Same options as :class:`Verifier` (``realm_id``, ``check_azp``, ...).
     """
 
     def __init__(
@@ -580,6 +682,8 @@ class AsyncVerifier(_VerifierCore):
         revocation: RevocationCache | AsyncRevocationCache | None = None,
         max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES,
         logger: logging.Logger | None = None,
+        realm_id: str | None = None,
+        check_azp: bool = True,
     ) -> None:
         source = _source(jwks, jwks_cache, (AsyncJwksCache,), "AsyncVerifier")
         super().__init__(
@@ -591,6 +695,8 @@ class AsyncVerifier(_VerifierCore):
             revocation=revocation,
             max_token_bytes=max_token_bytes,
             logger=logger,
+            realm_id=realm_id,
+            check_azp=check_azp,
         )
         self._cache = jwks_cache
         self._revocation_is_async = _is_async_cache(revocation)
@@ -609,6 +715,18 @@ class AsyncVerifier(_VerifierCore):
             else:
                 self._check_revoked(result)
         return result
+
+    async def is_genuine(self, token: object) -> bool | None:
+        """:meth:`Verifier.is_genuine`, fetching keys asynchronously. Never raises."""
+        try:
+            need = self._signed(token)
+            if need is not None:
+                assert self._cache is not None
+                await self._cache.refresh(need.generation)
+                self._resume_signed(need)
+        except Exception as exc:
+            return self._genuine_answer(token, exc)
+        return self._genuine_answer(token, None)
 
     async def _check_revoked_async(self, claims: Claims) -> None:
         try:

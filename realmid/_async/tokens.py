@@ -1,8 +1,21 @@
 """``realm.tokens``: the revocation cache, driven by access tokens (the reference's
 ``TokensClient``). Safe to share as its cache is.
 
-The token is read *without* verifying it (only ``jti`` and ``exp`` are taken), as the
-reference does: mark tokens you received from the user on logout or verified yourself.
+``mark_revoked`` takes ``jti`` and ``exp`` from the token; whether it trusts them depends
+on ``verifier``. With one (the realm handle sets its own once it has verified a token), the
+token's signature is checked first (no audience, time or revocation checks; keys are
+fetched only for an unknown ``kid``): a genuine token is parked as a *verified* revocation,
+a token that can never verify (forged, malformed, another issuer) is not parked at all
+(the verifier refuses it anyway), and a token whose key cannot be had right now is parked
+*unverified*. Without a verifier every mark is unverified, as in the reference.
+
+Why: ``mark_revoked`` is fed tokens from requests (logout endpoints, middleware), so its
+input is attacker-controlled. Unverified marks are stored but can never displace a
+verified one (:class:`~realmid.revocation.MemRevocationCache` evicts them first and never
+evicts a verified entry for them), and every mark lives at most ``max_ttl`` (default 24 h)
+whatever its ``exp`` says, so unsigned far-future tokens can neither flush genuine
+revocations nor grow the cache (memory or Redis) for longer than that.
+
 On the async face the cache may be sync (``MemRevocationCache``) or async
 (``AsyncRedisRevocationCache``); the methods are awaitable either way.
 """
@@ -15,13 +28,17 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from realmid._concurrency import AsyncResult, settle_async
 from realmid.revocation import (
+    DEFAULT_MAX_TTL,
     AsyncRevocationCache,
     RevocationCache,
     _evict,
     _is_transport_failure,
     _jti_and_exp,
+    _positive_seconds,
+    _revoke,
     _revoked_error,
 )
+from realmid.verify import AsyncVerifier
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,10 +49,23 @@ class AsyncTokensClient:
 
     realm.tokens.mark_revoked(access_token)
     realm.tokens.gate_request(access_token)   # raises TokenRevokedError
+
+    ``verifier`` (settable later): proves tokens before they are parked (module docstring).
+    ``max_ttl`` (default 24 h): the longest a mark is kept; the SDK's caches apply their
+    own ``max_ttl``, any other cache gets the expiry capped to this.
     """
 
-    def __init__(self, cache: RevocationCache | AsyncRevocationCache) -> None:
+    def __init__(
+        self,
+        cache: RevocationCache | AsyncRevocationCache,
+        *,
+        verifier: AsyncVerifier | None = None,
+        max_ttl: float = DEFAULT_MAX_TTL,
+    ) -> None:
         self.cache = cache
+        # Settable: the realm handle builds its verifier lazily and hands it over then.
+        self.verifier = verifier
+        self.max_ttl = _positive_seconds(max_ttl, "max_ttl")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(cache={self.cache!r})"
@@ -45,10 +75,18 @@ class AsyncTokensClient:
         return len(self.cache)  # type: ignore[arg-type]
 
     async def mark_revoked(self, access_token: str) -> None:
-        """Deny the token's ``jti`` until its ``exp``; no-op when malformed or expired."""
+        """Deny the token's ``jti`` until its ``exp`` (at most ``max_ttl``); no-op when
+        malformed, expired, or (with a ``verifier``) not signed by the issuer."""
         found = _jti_and_exp(access_token)
-        if found is not None:
-            await settle_async(self.cache.revoke, *found)
+        if found is None:
+            return
+        verified = False
+        if self.verifier is not None:
+            genuine = await self.verifier.is_genuine(access_token)
+            if genuine is False:
+                return
+            verified = genuine is True
+        await settle_async(_revoke, self.cache, found[0], found[1], verified, self.max_ttl)
 
     async def is_revoked(self, access_token: str) -> bool:
         """True iff the token's ``jti`` is denied; False for a malformed token."""
