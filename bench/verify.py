@@ -65,7 +65,7 @@ def make_token(key: rsa.RSAPrivateKey, issuer: str) -> str:
         "nbf": now,
         "exp": now + 3600,
         "jti": "4f1c2b8e9d7a4c3b8e1f2a3b4c5d6e7f",
-        "azp": "01HZX3J6W8A7Q2M5N9P4R6T8V1",
+        "azp": REALM_ID,  # the minting realm: realm.verify checks it
         "sid": "01HZX3J6W8A7Q2M5N9P4R6T8V2",
         "tenant_id": "01HZX3J6W8A7Q2M5N9P4R6T8V3",
         "role": "member",

@@ -337,7 +337,12 @@ class Realm:
                     clock=self._config.clock,
                     revocation=self.tokens.cache,
                     logger=self._config.logger,
+                    # azp names the realm that minted the token: another realm's is refused.
+                    realm_id=self._config.realm_id,
                 )
+                # From now on realm.tokens parks a token as a genuine revocation only when its
+                # signature checks out, so unsigned input cannot evict real ones.
+                self.tokens.verifier = self._verifier
             return self._verifier
 
     def info(self) -> RealmInfo:
