@@ -45,6 +45,8 @@ def _parse_response(
 
     if response.status_code == 400:
         return None
+    if response.status_code == 401:
+        return None
     if response.status_code == 429:
         return None
     if client.raise_on_unexpected_status:
