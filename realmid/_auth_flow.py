@@ -401,14 +401,13 @@ def answer_to_error(exc: BaseException) -> RealmError:
         return error_from_exception(exc)
     if not 200 <= answer.status_code < 300:
         return error_from_parts(answer.status_code, answer.content, answer.headers)
-    err = RealmError(
+    return RealmError(
         ErrorCode.SERVER_ERROR,
         f"malformed response body ({type(exc).__name__})",
         answer.status_code,
         cause=exc,
         request_id=answer.headers.get("x-request-id"),
     )
-    return err
 
 
 @contextlib.contextmanager

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from realmid_api.models import Session, UserSummary
-from realmid_api.types import UNSET, Response, Unset
+from realmid_api.types import UNSET, Unset
 
-from realmid.errors import BadRequestError, ErrorCode, RealmError
+from realmid.errors import BadRequestError, ErrorCode
 from realmid.origins import normalize_origin
 from realmid.verify import unverified_claims
 
@@ -151,17 +151,6 @@ def check_subject_ref(subject_ref: str) -> str:
 def idempotency_key() -> str:
     """A fresh key for one creating POST; the transport retries reuse it (no double create)."""
     return str(uuid.uuid4())
-
-
-def unexpected(response: Response[Any]) -> RealmError:
-    """The error for a 2xx whose body is none of the documented shapes."""
-    status = int(response.status_code)
-    return RealmError(
-        ErrorCode.SERVER_ERROR,
-        f"unexpected response body for HTTP {status}",
-        status,
-        request_id=response.headers.get("x-request-id"),
-    )
 
 
 # ---------------------------------------------------------------------- the facade's steps

@@ -98,16 +98,14 @@ class AsyncAuth:
             tenant_id=tenant_id,
         )
         ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
-        response = await self._realm._send(
+        wire = await self._realm._call(
             login.asyncio_detailed,
+            Session,
             body=body,
             origin=await self._origin(origin),
             x_on_behalf_of_ip=ip,
         )
-        parsed = response.parsed
-        if isinstance(parsed, Session):
-            return _wire.session(parsed)
-        raise _wire.unexpected(response)
+        return _wire.session(wire)
 
     async def mfa_verify(
         self,
@@ -248,15 +246,13 @@ class AsyncAuth:
             tenant_id=tenant_id,
             custom_claims=claims,
         )
-        response = await self._realm._send(
+        return await self._realm._call(
             token.asyncio_detailed,
+            MintResult,
             body=body,
             origin=await self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
-        if isinstance(response.parsed, MintResult):
-            return response.parsed
-        raise _wire.unexpected(response)
 
     async def logout(
         self,

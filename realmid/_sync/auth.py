@@ -100,16 +100,14 @@ class SyncAuth:
             tenant_id=tenant_id,
         )
         ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
-        response = self._realm._send(
+        wire = self._realm._call(
             login.sync_detailed,
+            Session,
             body=body,
             origin=self._origin(origin),
             x_on_behalf_of_ip=ip,
         )
-        parsed = response.parsed
-        if isinstance(parsed, Session):
-            return _wire.session(parsed)
-        raise _wire.unexpected(response)
+        return _wire.session(wire)
 
     def mfa_verify(
         self,
@@ -250,15 +248,13 @@ class SyncAuth:
             tenant_id=tenant_id,
             custom_claims=claims,
         )
-        response = self._realm._send(
+        return self._realm._call(
             token.sync_detailed,
+            MintResult,
             body=body,
             origin=self._origin(origin),
             x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
-        if isinstance(response.parsed, MintResult):
-            return response.parsed
-        raise _wire.unexpected(response)
 
     def logout(
         self,
