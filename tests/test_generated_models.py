@@ -235,6 +235,31 @@ def test_date_time_members_are_datetimes_with_their_wire_string() -> None:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-11-26T22:00:00Z",
+        "2026-11-26T22:00:00.123456+02:00",
+        "2026-11-26T22:00:00",  # no offset: read as UTC
+        "2026-11-26",
+        "",
+        "next tuesday",
+        "2026-13-40T99:00:00Z",
+        1764194400,
+        None,
+        ["2026-11-26T22:00:00Z"],
+    ],
+)
+def test_from_dict_reads_timestamps_as_parse_datetime_does(raw: object) -> None:
+    # The model template inlines types.parse_datetime for speed; the two must never disagree.
+    from realmid_api.types import parse_datetime
+
+    tenant = models.Tenant.from_dict({"id": "t", "created_at": raw})
+    assert tenant.created_at == parse_datetime(raw)
+    assert tenant.created_at is None or tenant.created_at.tzinfo is not None
+    assert tenant.created_at_raw == (raw if isinstance(raw, str) else None)
+
+
+@pytest.mark.parametrize(
     ("model", "body", "secret"),
     [
         ("Session", {"access_token": "at_s3cret", "refresh_token": "rt_s3cret"}, "s3cret"),

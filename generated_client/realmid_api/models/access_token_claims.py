@@ -65,7 +65,7 @@ class AccessTokenClaims:
     amr: list[str] | None = None
     acr: str | None = None
     mfa_at: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -164,20 +164,24 @@ class AccessTokenClaims:
 
         jti = d["jti"]
 
-        nbf = d.get("nbf", UNSET)
+        nbf = d.get("nbf")
 
-        azp = d.get("azp", UNSET)
+        azp = d.get("azp")
 
-        tenant_id = d.get("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id")
 
-        role = d.get("role", UNSET)
+        role = d.get("role")
 
-        amr = d.get("amr", UNSET)
+        amr = d.get("amr")
 
-        acr = d.get("acr", UNSET)
+        acr = d.get("acr")
 
-        mfa_at = d.get("mfa_at", UNSET)
+        mfa_at = d.get("mfa_at")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         access_token_claims = cls(
@@ -194,12 +198,9 @@ class AccessTokenClaims:
             amr,
             acr,
             mfa_at,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        access_token_claims.additional_properties = d
         return access_token_claims
 
     @property

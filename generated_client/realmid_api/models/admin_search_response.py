@@ -27,7 +27,7 @@ class AdminSearchResponse:
     """
 
     items: list[SearchHit] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -56,19 +56,21 @@ class AdminSearchResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        _items = d.get("items", UNSET)
-        items = None if _items is None else [SearchHit.from_dict(item) for item in _items]
+        _items_item = SearchHit.from_dict
+        _items = d.get("items")
+        items = None if _items is None else [_items_item(item) for item in _items]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         admin_search_response = cls(
             items,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        admin_search_response.additional_properties = d
         return admin_search_response
 
     @property

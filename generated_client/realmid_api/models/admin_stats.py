@@ -38,7 +38,7 @@ class AdminStats:
     users_count: int
     sessions_active: int
     events_24h: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -86,6 +86,10 @@ class AdminStats:
 
         events_24h = d["events_24h"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         admin_stats = cls(
@@ -94,12 +98,9 @@ class AdminStats:
             users_count,
             sessions_active,
             events_24h,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        admin_stats.additional_properties = d
         return admin_stats
 
     @property

@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="APIKey")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -47,7 +51,7 @@ class APIKey:
     created_at_raw: str | None = None
     revoked_at: datetime.datetime | None = None
     revoked_at_raw: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -109,22 +113,44 @@ class APIKey:
         d = src_dict
         id = d["id"]
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        prefix = d.get("prefix", UNSET)
+        prefix = d.get("prefix")
 
-        secret = d.get("secret", UNSET)
+        secret = d.get("secret")
 
-        scopes = d.get("scopes", UNSET)
+        scopes = d.get("scopes")
 
-        _created_at = d.get("created_at")
-        created_at_raw = _created_at if type(_created_at) is str else None
-        created_at = parse_datetime(created_at_raw) if created_at_raw else None
+        created_at_raw = d.get("created_at")
+        created_at: datetime.datetime | None = None
+        if type(created_at_raw) is not str:
+            created_at_raw = None
+        elif created_at_raw:
+            try:
+                created_at = _fromisoformat(created_at_raw)
+            except ValueError:
+                pass
+            else:
+                if created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=_UTC)
 
-        _revoked_at = d.get("revoked_at")
-        revoked_at_raw = _revoked_at if type(_revoked_at) is str else None
-        revoked_at = parse_datetime(revoked_at_raw) if revoked_at_raw else None
+        revoked_at_raw = d.get("revoked_at")
+        revoked_at: datetime.datetime | None = None
+        if type(revoked_at_raw) is not str:
+            revoked_at_raw = None
+        elif revoked_at_raw:
+            try:
+                revoked_at = _fromisoformat(revoked_at_raw)
+            except ValueError:
+                pass
+            else:
+                if revoked_at.tzinfo is None:
+                    revoked_at = revoked_at.replace(tzinfo=_UTC)
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         api_key = cls(
@@ -137,12 +163,9 @@ class APIKey:
             created_at_raw,
             revoked_at,
             revoked_at_raw,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        api_key.additional_properties = d
         return api_key
 
     @property

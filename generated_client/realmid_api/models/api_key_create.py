@@ -29,7 +29,7 @@ class APIKeyCreate:
 
     display_name: str
     scopes: list[str] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -63,19 +63,20 @@ class APIKeyCreate:
         d = src_dict
         display_name = d["display_name"]
 
-        scopes = d.get("scopes", UNSET)
+        scopes = d.get("scopes")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         api_key_create = cls(
             display_name,
             scopes,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        api_key_create.additional_properties = d
         return api_key_create
 
     @property

@@ -53,7 +53,7 @@ class AuditEvent:
     target_type: str | None = None
     target_id: str | None = None
     summary: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -119,20 +119,24 @@ class AuditEvent:
 
         kind = d["kind"]
 
-        actor_user_id = d.get("actor_user_id", UNSET)
+        actor_user_id = d.get("actor_user_id")
 
-        actor_label = d.get("actor_label", UNSET)
+        actor_label = d.get("actor_label")
 
-        platform_id = d.get("platform_id", UNSET)
+        platform_id = d.get("platform_id")
 
-        tenant_id = d.get("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id")
 
-        target_type = d.get("target_type", UNSET)
+        target_type = d.get("target_type")
 
-        target_id = d.get("target_id", UNSET)
+        target_id = d.get("target_id")
 
-        summary = d.get("summary", UNSET)
+        summary = d.get("summary")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         audit_event = cls(
@@ -146,12 +150,9 @@ class AuditEvent:
             target_type,
             target_id,
             summary,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        audit_event.additional_properties = d
         return audit_event
 
     @property

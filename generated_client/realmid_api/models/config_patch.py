@@ -51,7 +51,7 @@ class ConfigPatch:
     session_limit: int | None = None
     access_token_ttl: int | None = None
     platform_token_ttl: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -107,15 +107,15 @@ class ConfigPatch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        platform_refresh_rotates = d.get("platform_refresh_rotates", UNSET)
+        platform_refresh_rotates = d.get("platform_refresh_rotates")
 
-        otp_login_enabled = d.get("otp_login_enabled", UNSET)
+        otp_login_enabled = d.get("otp_login_enabled")
 
-        otp_mfa_enabled = d.get("otp_mfa_enabled", UNSET)
+        otp_mfa_enabled = d.get("otp_mfa_enabled")
 
-        mfa_session_ttl_seconds = d.get("mfa_session_ttl_seconds", UNSET)
+        mfa_session_ttl_seconds = d.get("mfa_session_ttl_seconds")
 
-        require_bff_login = d.get("require_bff_login", UNSET)
+        require_bff_login = d.get("require_bff_login")
 
         def _parse_session_limit(data: object) -> int | None | Unset:
             if data is None:
@@ -124,12 +124,16 @@ class ConfigPatch:
                 return data
             return cast(int | None | Unset, data)
 
-        session_limit = _parse_session_limit(d.get("session_limit", UNSET))
+        session_limit = _parse_session_limit(d.get("session_limit"))
 
-        access_token_ttl = d.get("access_token_ttl", UNSET)
+        access_token_ttl = d.get("access_token_ttl")
 
-        platform_token_ttl = d.get("platform_token_ttl", UNSET)
+        platform_token_ttl = d.get("platform_token_ttl")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         config_patch = cls(
@@ -141,12 +145,9 @@ class ConfigPatch:
             session_limit,
             access_token_ttl,
             platform_token_ttl,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        config_patch.additional_properties = d
         return config_patch
 
     @property

@@ -36,7 +36,7 @@ class DomainClaim:
     claim_token: str | None = None
     txt_record: DomainTxt | None = None
     status: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -78,17 +78,21 @@ class DomainClaim:
         d = src_dict
         hostname = d["hostname"]
 
-        claim_token = d.get("claim_token", UNSET)
+        claim_token = d.get("claim_token")
 
-        _txt_record = d.get("txt_record", UNSET)
+        _txt_record = d.get("txt_record")
         txt_record: DomainTxt | Unset
         if isinstance(_txt_record, Unset):
             txt_record = UNSET
         else:
             txt_record = DomainTxt.from_dict(_txt_record)
 
-        status = d.get("status", UNSET)
+        status = d.get("status")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         domain_claim = cls(
@@ -96,12 +100,9 @@ class DomainClaim:
             claim_token,
             txt_record,
             status,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        domain_claim.additional_properties = d
         return domain_claim
 
     @property

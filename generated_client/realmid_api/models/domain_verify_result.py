@@ -32,7 +32,7 @@ class DomainVerifyResult:
     hostname: str | None = None
     verified: bool | None = None
     status: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -64,24 +64,25 @@ class DomainVerifyResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        hostname = d.get("hostname", UNSET)
+        hostname = d.get("hostname")
 
-        verified = d.get("verified", UNSET)
+        verified = d.get("verified")
 
-        status = d.get("status", UNSET)
+        status = d.get("status")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         domain_verify_result = cls(
             hostname,
             verified,
             status,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        domain_verify_result.additional_properties = d
         return domain_verify_result
 
     @property

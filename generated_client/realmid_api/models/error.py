@@ -47,7 +47,7 @@ class Error:
     reason: str | None = None
     retry_after: int | None = None
     request_id: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -102,16 +102,20 @@ class Error:
 
         message = d["message"]
 
-        mfa_challenge_token = d.get("mfa_challenge_token", UNSET)
+        mfa_challenge_token = d.get("mfa_challenge_token")
 
-        methods = d.get("methods", UNSET)
+        methods = d.get("methods")
 
-        reason = d.get("reason", UNSET)
+        reason = d.get("reason")
 
-        retry_after = d.get("retry_after", UNSET)
+        retry_after = d.get("retry_after")
 
-        request_id = d.get("request_id", UNSET)
+        request_id = d.get("request_id")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         error = cls(
@@ -122,12 +126,9 @@ class Error:
             reason,
             retry_after,
             request_id,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        error.additional_properties = d
         return error
 
     @property

@@ -38,7 +38,7 @@ class Invitation:
     email: str
     role: str | None = None
     status: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -84,10 +84,14 @@ class Invitation:
 
         email = d["email"]
 
-        role = d.get("role", UNSET)
+        role = d.get("role")
 
-        status = d.get("status", UNSET)
+        status = d.get("status")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         invitation = cls(
@@ -96,12 +100,9 @@ class Invitation:
             email,
             role,
             status,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        invitation.additional_properties = d
         return invitation
 
     @property

@@ -44,7 +44,7 @@ class Jwk:
     key_ops: list[str] | None = None
     n: str | None = None
     e: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -99,16 +99,20 @@ class Jwk:
 
         kid = d["kid"]
 
-        use = d.get("use", UNSET)
+        use = d.get("use")
 
-        alg = d.get("alg", UNSET)
+        alg = d.get("alg")
 
-        key_ops = d.get("key_ops", UNSET)
+        key_ops = d.get("key_ops")
 
-        n = d.get("n", UNSET)
+        n = d.get("n")
 
-        e = d.get("e", UNSET)
+        e = d.get("e")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         jwk = cls(
@@ -119,12 +123,9 @@ class Jwk:
             key_ops,
             n,
             e,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        jwk.additional_properties = d
         return jwk
 
     @property

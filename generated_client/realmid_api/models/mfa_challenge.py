@@ -31,7 +31,7 @@ class MFAChallenge:
 
     mfa_challenge_token: str | None = _attrs_field(default=None, repr=False)
     methods: list[str] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @property
     def available(self) -> bool:
@@ -66,21 +66,22 @@ class MFAChallenge:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        mfa_challenge_token = d.get("mfa_challenge_token", UNSET)
+        mfa_challenge_token = d.get("mfa_challenge_token")
 
-        methods = d.get("methods", UNSET)
+        methods = d.get("methods")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         mfa_challenge = cls(
             mfa_challenge_token,
             methods,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        mfa_challenge.additional_properties = d
         return mfa_challenge
 
     @property

@@ -32,7 +32,7 @@ class MFAEnrollResult:
     secret: str | None = _attrs_field(default=None, repr=False)
     otpauth_uri: str | None = _attrs_field(default=None, repr=False)
     backup_codes: list[str] | None = _attrs_field(default=None, repr=False)
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -66,24 +66,25 @@ class MFAEnrollResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        secret = d.get("secret", UNSET)
+        secret = d.get("secret")
 
-        otpauth_uri = d.get("otpauth_uri", UNSET)
+        otpauth_uri = d.get("otpauth_uri")
 
-        backup_codes = d.get("backup_codes", UNSET)
+        backup_codes = d.get("backup_codes")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         mfa_enroll_result = cls(
             secret,
             otpauth_uri,
             backup_codes,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        mfa_enroll_result.additional_properties = d
         return mfa_enroll_result
 
     @property

@@ -32,7 +32,7 @@ class MfaVerifyRequest:
     mfa_challenge_token: str
     code: str = _attrs_field(repr=False)
     method: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -69,20 +69,21 @@ class MfaVerifyRequest:
 
         code = d["code"]
 
-        method = d.get("method", UNSET)
+        method = d.get("method")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         mfa_verify_request = cls(
             mfa_challenge_token,
             code,
             method,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        mfa_verify_request.additional_properties = d
         return mfa_verify_request
 
     @property

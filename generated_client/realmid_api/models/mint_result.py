@@ -39,7 +39,7 @@ class MintResult:
     expires_in: int | None = None
     tenant_id: str | None = None
     role: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -83,14 +83,18 @@ class MintResult:
         d = src_dict
         access_token = d["access_token"]
 
-        refresh_token = d.get("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token")
 
-        expires_in = d.get("expires_in", UNSET)
+        expires_in = d.get("expires_in")
 
-        tenant_id = d.get("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id")
 
-        role = d.get("role", UNSET)
+        role = d.get("role")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         mint_result = cls(
@@ -99,12 +103,9 @@ class MintResult:
             expires_in,
             tenant_id,
             role,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        mint_result.additional_properties = d
         return mint_result
 
     @property

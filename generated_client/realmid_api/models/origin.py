@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="Origin")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -46,7 +50,7 @@ class Origin:
     created_at: datetime.datetime | None = None
     created_at_raw: str | None = None
     detached_at: None | str = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -120,11 +124,20 @@ class Origin:
                 return data
             return cast(None | str | Unset, data)
 
-        verification_id = _parse_verification_id(d.get("verification_id", UNSET))
+        verification_id = _parse_verification_id(d.get("verification_id"))
 
-        _created_at = d.get("created_at")
-        created_at_raw = _created_at if type(_created_at) is str else None
-        created_at = parse_datetime(created_at_raw) if created_at_raw else None
+        created_at_raw = d.get("created_at")
+        created_at: datetime.datetime | None = None
+        if type(created_at_raw) is not str:
+            created_at_raw = None
+        elif created_at_raw:
+            try:
+                created_at = _fromisoformat(created_at_raw)
+            except ValueError:
+                pass
+            else:
+                if created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=_UTC)
 
         def _parse_detached_at(data: object) -> None | str | Unset:
             if data is None:
@@ -133,8 +146,12 @@ class Origin:
                 return data
             return cast(None | str | Unset, data)
 
-        detached_at = _parse_detached_at(d.get("detached_at", UNSET))
+        detached_at = _parse_detached_at(d.get("detached_at"))
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         origin = cls(
@@ -146,12 +163,9 @@ class Origin:
             created_at,
             created_at_raw,
             detached_at,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        origin.additional_properties = d
         return origin
 
     @property

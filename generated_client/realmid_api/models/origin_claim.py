@@ -38,7 +38,7 @@ class OriginClaim:
     method: str
     dns_record_name: str
     dns_record_value: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -86,6 +86,10 @@ class OriginClaim:
 
         dns_record_value = d["dns_record_value"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         origin_claim = cls(
@@ -94,12 +98,9 @@ class OriginClaim:
             method,
             dns_record_name,
             dns_record_value,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        origin_claim.additional_properties = d
         return origin_claim
 
     @property

@@ -32,7 +32,7 @@ class OtpLoginRequest:
     realm_id: str
     identifier: str
     presented: str = _attrs_field(repr=False)
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -70,18 +70,19 @@ class OtpLoginRequest:
 
         presented = d["presented"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         otp_login_request = cls(
             realm_id,
             identifier,
             presented,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        otp_login_request.additional_properties = d
         return otp_login_request
 
     @property

@@ -30,7 +30,7 @@ class PageMeta:
 
     next_cursor: None | str = None
     total: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -70,21 +70,22 @@ class PageMeta:
                 return data
             return cast(None | str | Unset, data)
 
-        next_cursor = _parse_next_cursor(d.get("next_cursor", UNSET))
+        next_cursor = _parse_next_cursor(d.get("next_cursor"))
 
-        total = d.get("total", UNSET)
+        total = d.get("total")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         page_meta = cls(
             next_cursor,
             total,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        page_meta.additional_properties = d
         return page_meta
 
     @property

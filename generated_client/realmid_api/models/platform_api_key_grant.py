@@ -33,7 +33,7 @@ class PlatformApiKeyGrant:
     grant_type: Literal["platform_api_key"]
     realm_id: str
     api_key: str = _attrs_field(repr=False)
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -73,18 +73,19 @@ class PlatformApiKeyGrant:
 
         api_key = d["api_key"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         platform_api_key_grant = cls(
             grant_type,
             realm_id,
             api_key,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        platform_api_key_grant.additional_properties = d
         return platform_api_key_grant
 
     @property

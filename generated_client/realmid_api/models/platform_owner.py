@@ -32,7 +32,7 @@ class PlatformOwner:
     user_id: str | None = None
     name: str | None = None
     email: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -64,24 +64,25 @@ class PlatformOwner:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        user_id = d.get("user_id", UNSET)
+        user_id = d.get("user_id")
 
-        name = d.get("name", UNSET)
+        name = d.get("name")
 
-        email = d.get("email", UNSET)
+        email = d.get("email")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         platform_owner = cls(
             user_id,
             name,
             email,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        platform_owner.additional_properties = d
         return platform_owner
 
     @property

@@ -57,7 +57,7 @@ class PlatformSummary:
     users_count: int | None = None
     last_activity_at: int | None = None
     created_at: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -129,31 +129,35 @@ class PlatformSummary:
         d = src_dict
         id = d["id"]
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        slug = d.get("slug", UNSET)
+        slug = d.get("slug")
 
-        status = d.get("status", UNSET)
+        status = d.get("status")
 
-        signup_mode = d.get("signup_mode", UNSET)
+        signup_mode = d.get("signup_mode")
 
-        domains = d.get("domains", UNSET)
+        domains = d.get("domains")
 
-        _owner = d.get("owner", UNSET)
+        _owner = d.get("owner")
         owner: PlatformOwner | Unset
         if isinstance(_owner, Unset):
             owner = UNSET
         else:
             owner = PlatformOwner.from_dict(_owner)
 
-        tenants_count = d.get("tenants_count", UNSET)
+        tenants_count = d.get("tenants_count")
 
-        users_count = d.get("users_count", UNSET)
+        users_count = d.get("users_count")
 
-        last_activity_at = d.get("last_activity_at", UNSET)
+        last_activity_at = d.get("last_activity_at")
 
-        created_at = d.get("created_at", UNSET)
+        created_at = d.get("created_at")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         platform_summary = cls(
@@ -168,12 +172,9 @@ class PlatformSummary:
             users_count,
             last_activity_at,
             created_at,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        platform_summary.additional_properties = d
         return platform_summary
 
     @property

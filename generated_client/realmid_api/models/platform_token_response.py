@@ -40,7 +40,7 @@ class PlatformTokenResponse:
     refresh_token: str | None = _attrs_field(default=None, repr=False)
     expires_in: int | None = None
     token_type: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -80,12 +80,16 @@ class PlatformTokenResponse:
         d = src_dict
         access_token = d["access_token"]
 
-        refresh_token = d.get("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token")
 
-        expires_in = d.get("expires_in", UNSET)
+        expires_in = d.get("expires_in")
 
-        token_type = d.get("token_type", UNSET)
+        token_type = d.get("token_type")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         platform_token_response = cls(
@@ -93,12 +97,9 @@ class PlatformTokenResponse:
             refresh_token,
             expires_in,
             token_type,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        platform_token_response.additional_properties = d
         return platform_token_response
 
     @property

@@ -35,7 +35,7 @@ class RealmInfo:
     audience: str | None = None
     domain: str | None = None
     display_name: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -75,12 +75,16 @@ class RealmInfo:
         d = src_dict
         id = d["id"]
 
-        audience = d.get("audience", UNSET)
+        audience = d.get("audience")
 
-        domain = d.get("domain", UNSET)
+        domain = d.get("domain")
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         realm_info = cls(
@@ -88,12 +92,9 @@ class RealmInfo:
             audience,
             domain,
             display_name,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        realm_info.additional_properties = d
         return realm_info
 
     @property

@@ -32,7 +32,7 @@ class RoleCreate:
     name: str
     display_name: str | None = None
     permissions: list[str] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -70,22 +70,23 @@ class RoleCreate:
         d = src_dict
         name = d["name"]
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        permissions = d.get("permissions", UNSET)
+        permissions = d.get("permissions")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         role_create = cls(
             name,
             display_name,
             permissions,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        role_create.additional_properties = d
         return role_create
 
     @property

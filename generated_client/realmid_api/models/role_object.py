@@ -44,7 +44,7 @@ class RoleObject:
     permissions: list[str] | None = None
     created_at: int | None = None
     updated_at: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -100,14 +100,18 @@ class RoleObject:
 
         is_system = d["is_system"]
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        permissions = d.get("permissions", UNSET)
+        permissions = d.get("permissions")
 
-        created_at = d.get("created_at", UNSET)
+        created_at = d.get("created_at")
 
-        updated_at = d.get("updated_at", UNSET)
+        updated_at = d.get("updated_at")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         role_object = cls(
@@ -118,12 +122,9 @@ class RoleObject:
             permissions,
             created_at,
             updated_at,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        role_object.additional_properties = d
         return role_object
 
     @property

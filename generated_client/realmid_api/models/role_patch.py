@@ -30,7 +30,7 @@ class RolePatch:
 
     display_name: str | None = None
     permissions: list[str] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -60,21 +60,22 @@ class RolePatch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        permissions = d.get("permissions", UNSET)
+        permissions = d.get("permissions")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         role_patch = cls(
             display_name,
             permissions,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        role_patch.additional_properties = d
         return role_patch
 
     @property

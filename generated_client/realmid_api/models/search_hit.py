@@ -38,7 +38,7 @@ class SearchHit:
     label: str
     sublabel: str | None = None
     platform_id: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -84,10 +84,14 @@ class SearchHit:
 
         label = d["label"]
 
-        sublabel = d.get("sublabel", UNSET)
+        sublabel = d.get("sublabel")
 
-        platform_id = d.get("platform_id", UNSET)
+        platform_id = d.get("platform_id")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         search_hit = cls(
@@ -96,12 +100,9 @@ class SearchHit:
             label,
             sublabel,
             platform_id,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        search_hit.additional_properties = d
         return search_hit
 
     @property

@@ -11,6 +11,10 @@ from ..models.tenant_ref import TenantRef
 from ..models.user_summary import UserSummary
 from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="Session")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -55,7 +59,7 @@ class Session:
     role: str | None = None
     user: UserSummary | None = None
     tenants: list[TenantRef] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @property
     def needs_tenant_choice(self) -> bool:
@@ -123,30 +127,44 @@ class Session:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        access_token = d.get("access_token", UNSET)
+        access_token = d.get("access_token")
 
-        refresh_token = d.get("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token")
 
-        expires_in = d.get("expires_in", UNSET)
+        expires_in = d.get("expires_in")
 
-        _expires_at = d.get("expires_at")
-        expires_at_raw = _expires_at if type(_expires_at) is str else None
-        expires_at = parse_datetime(expires_at_raw) if expires_at_raw else None
+        expires_at_raw = d.get("expires_at")
+        expires_at: datetime.datetime | None = None
+        if type(expires_at_raw) is not str:
+            expires_at_raw = None
+        elif expires_at_raw:
+            try:
+                expires_at = _fromisoformat(expires_at_raw)
+            except ValueError:
+                pass
+            else:
+                if expires_at.tzinfo is None:
+                    expires_at = expires_at.replace(tzinfo=_UTC)
 
-        tenant_id = d.get("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id")
 
-        role = d.get("role", UNSET)
+        role = d.get("role")
 
-        _user = d.get("user", UNSET)
+        _user = d.get("user")
         user: UserSummary | Unset
         if isinstance(_user, Unset):
             user = UNSET
         else:
             user = UserSummary.from_dict(_user)
 
-        _tenants = d.get("tenants", UNSET)
-        tenants = None if _tenants is None else [TenantRef.from_dict(item) for item in _tenants]
+        _tenants_item = TenantRef.from_dict
+        _tenants = d.get("tenants")
+        tenants = None if _tenants is None else [_tenants_item(item) for item in _tenants]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         session = cls(
@@ -159,12 +177,9 @@ class Session:
             role,
             user,
             tenants,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        session.additional_properties = d
         return session
 
     @property

@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="SessionInfo")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -41,7 +45,7 @@ class SessionInfo:
     last_used_at_raw: str | None = None
     user_agent: str | None = None
     ip: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -93,18 +97,40 @@ class SessionInfo:
         d = src_dict
         id = d["id"]
 
-        _created_at = d.get("created_at")
-        created_at_raw = _created_at if type(_created_at) is str else None
-        created_at = parse_datetime(created_at_raw) if created_at_raw else None
+        created_at_raw = d.get("created_at")
+        created_at: datetime.datetime | None = None
+        if type(created_at_raw) is not str:
+            created_at_raw = None
+        elif created_at_raw:
+            try:
+                created_at = _fromisoformat(created_at_raw)
+            except ValueError:
+                pass
+            else:
+                if created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=_UTC)
 
-        _last_used_at = d.get("last_used_at")
-        last_used_at_raw = _last_used_at if type(_last_used_at) is str else None
-        last_used_at = parse_datetime(last_used_at_raw) if last_used_at_raw else None
+        last_used_at_raw = d.get("last_used_at")
+        last_used_at: datetime.datetime | None = None
+        if type(last_used_at_raw) is not str:
+            last_used_at_raw = None
+        elif last_used_at_raw:
+            try:
+                last_used_at = _fromisoformat(last_used_at_raw)
+            except ValueError:
+                pass
+            else:
+                if last_used_at.tzinfo is None:
+                    last_used_at = last_used_at.replace(tzinfo=_UTC)
 
-        user_agent = d.get("user_agent", UNSET)
+        user_agent = d.get("user_agent")
 
-        ip = d.get("ip", UNSET)
+        ip = d.get("ip")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         session_info = cls(
@@ -115,12 +141,9 @@ class SessionInfo:
             last_used_at_raw,
             user_agent,
             ip,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        session_info.additional_properties = d
         return session_info
 
     @property

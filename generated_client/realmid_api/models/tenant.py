@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="Tenant")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -52,7 +56,7 @@ class Tenant:
     created_at_raw: str | None = None
     updated_at: datetime.datetime | None = None
     updated_at_raw: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -118,24 +122,46 @@ class Tenant:
         d = src_dict
         id = d["id"]
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        owner_user_id = d.get("owner_user_id", UNSET)
+        owner_user_id = d.get("owner_user_id")
 
-        signup_mode = d.get("signup_mode", UNSET)
+        signup_mode = d.get("signup_mode")
 
-        allowed_domains = d.get("allowed_domains", UNSET)
+        allowed_domains = d.get("allowed_domains")
 
-        config = d.get("config", UNSET)
+        config = d.get("config")
 
-        _created_at = d.get("created_at")
-        created_at_raw = _created_at if type(_created_at) is str else None
-        created_at = parse_datetime(created_at_raw) if created_at_raw else None
+        created_at_raw = d.get("created_at")
+        created_at: datetime.datetime | None = None
+        if type(created_at_raw) is not str:
+            created_at_raw = None
+        elif created_at_raw:
+            try:
+                created_at = _fromisoformat(created_at_raw)
+            except ValueError:
+                pass
+            else:
+                if created_at.tzinfo is None:
+                    created_at = created_at.replace(tzinfo=_UTC)
 
-        _updated_at = d.get("updated_at")
-        updated_at_raw = _updated_at if type(_updated_at) is str else None
-        updated_at = parse_datetime(updated_at_raw) if updated_at_raw else None
+        updated_at_raw = d.get("updated_at")
+        updated_at: datetime.datetime | None = None
+        if type(updated_at_raw) is not str:
+            updated_at_raw = None
+        elif updated_at_raw:
+            try:
+                updated_at = _fromisoformat(updated_at_raw)
+            except ValueError:
+                pass
+            else:
+                if updated_at.tzinfo is None:
+                    updated_at = updated_at.replace(tzinfo=_UTC)
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         tenant = cls(
@@ -149,12 +175,9 @@ class Tenant:
             created_at_raw,
             updated_at,
             updated_at_raw,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        tenant.additional_properties = d
         return tenant
 
     @property

@@ -18,7 +18,7 @@ _KNOWN: frozenset[str] = frozenset({})
 class TenantConfigPatch:
     """Merged into the tenant's config blob."""
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -38,14 +38,16 @@ class TenantConfigPatch:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
-        tenant_config_patch = cls()
+        tenant_config_patch = cls(
+            additional_properties,
+        )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        tenant_config_patch.additional_properties = d
         return tenant_config_patch
 
     @property

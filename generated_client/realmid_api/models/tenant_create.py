@@ -33,7 +33,7 @@ class TenantCreate:
     display_name: str
     allowed_domains: list[str] | None = None
     signup_mode: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -71,22 +71,23 @@ class TenantCreate:
         d = src_dict
         display_name = d["display_name"]
 
-        allowed_domains = d.get("allowed_domains", UNSET)
+        allowed_domains = d.get("allowed_domains")
 
-        signup_mode = d.get("signup_mode", UNSET)
+        signup_mode = d.get("signup_mode")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         tenant_create = cls(
             display_name,
             allowed_domains,
             signup_mode,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        tenant_create.additional_properties = d
         return tenant_create
 
     @property

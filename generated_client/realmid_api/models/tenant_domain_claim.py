@@ -44,7 +44,7 @@ class TenantDomainClaim:
     dns_record_value: str | None = None
     file_path: str | None = None
     file_content: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -98,14 +98,18 @@ class TenantDomainClaim:
 
         method = d["method"]
 
-        dns_record_name = d.get("dns_record_name", UNSET)
+        dns_record_name = d.get("dns_record_name")
 
-        dns_record_value = d.get("dns_record_value", UNSET)
+        dns_record_value = d.get("dns_record_value")
 
-        file_path = d.get("file_path", UNSET)
+        file_path = d.get("file_path")
 
-        file_content = d.get("file_content", UNSET)
+        file_content = d.get("file_content")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         tenant_domain_claim = cls(
@@ -116,12 +120,9 @@ class TenantDomainClaim:
             dns_record_value,
             file_path,
             file_content,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        tenant_domain_claim.additional_properties = d
         return tenant_domain_claim
 
     @property

@@ -29,7 +29,7 @@ class TenantDomainClaimRequest:
 
     domain: str
     method: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -61,19 +61,20 @@ class TenantDomainClaimRequest:
         d = src_dict
         domain = d["domain"]
 
-        method = d.get("method", UNSET)
+        method = d.get("method")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         tenant_domain_claim_request = cls(
             domain,
             method,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        tenant_domain_claim_request.additional_properties = d
         return tenant_domain_claim_request
 
     @property

@@ -43,7 +43,7 @@ class TokenRequest:
     refresh_token: str | None = _attrs_field(default=None, repr=False)
     tenant_id: str | None = None
     custom_claims: TokenRequestCustomClaims | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -83,24 +83,28 @@ class TokenRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        _grant_type = d.get("grant_type", UNSET)
+        _grant_type = d.get("grant_type")
         grant_type: TokenRequestGrantType | Unset
         if isinstance(_grant_type, Unset):
             grant_type = UNSET
         else:
             grant_type = check_token_request_grant_type(_grant_type)
 
-        refresh_token = d.get("refresh_token", UNSET)
+        refresh_token = d.get("refresh_token")
 
-        tenant_id = d.get("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id")
 
-        _custom_claims = d.get("custom_claims", UNSET)
+        _custom_claims = d.get("custom_claims")
         custom_claims: TokenRequestCustomClaims | Unset
         if isinstance(_custom_claims, Unset):
             custom_claims = UNSET
         else:
             custom_claims = TokenRequestCustomClaims.from_dict(_custom_claims)
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         token_request = cls(
@@ -108,12 +112,9 @@ class TokenRequest:
             refresh_token,
             tenant_id,
             custom_claims,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        token_request.additional_properties = d
         return token_request
 
     @property

@@ -18,7 +18,7 @@ _KNOWN: frozenset[str] = frozenset({})
 class TokenRequestCustomClaims:
     """Merged into the minted access token; registered claim names are refused."""
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -38,14 +38,16 @@ class TokenRequestCustomClaims:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
-        token_request_custom_claims = cls()
+        token_request_custom_claims = cls(
+            additional_properties,
+        )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        token_request_custom_claims.additional_properties = d
         return token_request_custom_claims
 
     @property

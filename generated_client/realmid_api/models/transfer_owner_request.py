@@ -26,7 +26,7 @@ class TransferOwnerRequest:
     """
 
     new_owner_user_id: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -54,16 +54,17 @@ class TransferOwnerRequest:
         d = src_dict
         new_owner_user_id = d["new_owner_user_id"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         transfer_owner_request = cls(
             new_owner_user_id,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        transfer_owner_request.additional_properties = d
         return transfer_owner_request
 
     @property

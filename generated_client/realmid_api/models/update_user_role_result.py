@@ -35,7 +35,7 @@ class UpdateUserRoleResult:
     role: str
     tenant_id: str
     updated_at: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -77,8 +77,12 @@ class UpdateUserRoleResult:
 
         tenant_id = d["tenant_id"]
 
-        updated_at = d.get("updated_at", UNSET)
+        updated_at = d.get("updated_at")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         update_user_role_result = cls(
@@ -86,12 +90,9 @@ class UpdateUserRoleResult:
             role,
             tenant_id,
             updated_at,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        update_user_role_result.additional_properties = d
         return update_user_role_result
 
     @property

@@ -41,7 +41,7 @@ class User:
     status: str | None = None
     mfa_enabled: bool | None = None
     role: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -89,16 +89,20 @@ class User:
         d = src_dict
         id = d["id"]
 
-        email = d.get("email", UNSET)
+        email = d.get("email")
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
-        status = d.get("status", UNSET)
+        status = d.get("status")
 
-        mfa_enabled = d.get("mfa_enabled", UNSET)
+        mfa_enabled = d.get("mfa_enabled")
 
-        role = d.get("role", UNSET)
+        role = d.get("role")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         user = cls(
@@ -108,12 +112,9 @@ class User:
             status,
             mfa_enabled,
             role,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        user.additional_properties = d
         return user
 
     @property

@@ -41,7 +41,7 @@ class UserLoginRequest:
     grant_type: Literal["provider_token"] | None = None
     realm_id: str | None = None
     tenant_id: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -86,14 +86,18 @@ class UserLoginRequest:
 
         provider_token = d["provider_token"]
 
-        grant_type = cast(Literal["provider_token"] | Unset, d.get("grant_type", UNSET))
+        grant_type = cast(Literal["provider_token"] | Unset, d.get("grant_type"))
         if grant_type != "provider_token" and not isinstance(grant_type, Unset):
             raise ValueError(f"grant_type must match const 'provider_token', got '{grant_type}'")
 
-        realm_id = d.get("realm_id", UNSET)
+        realm_id = d.get("realm_id")
 
-        tenant_id = d.get("tenant_id", UNSET)
+        tenant_id = d.get("tenant_id")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         user_login_request = cls(
@@ -102,12 +106,9 @@ class UserLoginRequest:
             grant_type,
             realm_id,
             tenant_id,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        user_login_request.additional_properties = d
         return user_login_request
 
     @property

@@ -33,7 +33,7 @@ class UserPage:
     next_cursor: None | str = None
     total: int | None = None
     items: list[User] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -82,25 +82,27 @@ class UserPage:
                 return data
             return cast(None | str | Unset, data)
 
-        next_cursor = _parse_next_cursor(d.get("next_cursor", UNSET))
+        next_cursor = _parse_next_cursor(d.get("next_cursor"))
 
-        total = d.get("total", UNSET)
+        total = d.get("total")
 
-        _items = d.get("items", UNSET)
-        items = None if _items is None else [User.from_dict(item) for item in _items]
+        _items_item = User.from_dict
+        _items = d.get("items")
+        items = None if _items is None else [_items_item(item) for item in _items]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         user_page = cls(
             next_cursor,
             total,
             items,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        user_page.additional_properties = d
         return user_page
 
     @property

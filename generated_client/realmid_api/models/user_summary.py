@@ -32,7 +32,7 @@ class UserSummary:
     id: str | None = None
     email: str | None = None
     display_name: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -64,24 +64,25 @@ class UserSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict
-        id = d.get("id", UNSET)
+        id = d.get("id")
 
-        email = d.get("email", UNSET)
+        email = d.get("email")
 
-        display_name = d.get("display_name", UNSET)
+        display_name = d.get("display_name")
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         user_summary = cls(
             id,
             email,
             display_name,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        user_summary.additional_properties = d
         return user_summary
 
     @property

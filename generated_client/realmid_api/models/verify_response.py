@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="VerifyResponse")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -40,7 +44,7 @@ class VerifyResponse:
     purpose: str
     issued_at: datetime.datetime | None = None
     issued_at_raw: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -87,14 +91,27 @@ class VerifyResponse:
 
         issuer_user_id = d["issuer_user_id"]
 
-        _issued_at = d.get("issued_at")
-        issued_at_raw = _issued_at if type(_issued_at) is str else None
-        issued_at = parse_datetime(issued_at_raw) if issued_at_raw else None
+        issued_at_raw = d.get("issued_at")
+        issued_at: datetime.datetime | None = None
+        if type(issued_at_raw) is not str:
+            issued_at_raw = None
+        elif issued_at_raw:
+            try:
+                issued_at = _fromisoformat(issued_at_raw)
+            except ValueError:
+                pass
+            else:
+                if issued_at.tzinfo is None:
+                    issued_at = issued_at.replace(tzinfo=_UTC)
 
         subject_ref = d["subject_ref"]
 
         purpose = d["purpose"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         verify_response = cls(
@@ -104,12 +121,9 @@ class VerifyResponse:
             purpose,
             issued_at,
             issued_at_raw,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        verify_response.additional_properties = d
         return verify_response
 
     @property

@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, parse_datetime, pydantic_core_schema
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.timezone.utc
+
+
 T = TypeVar("T", bound="ViewResponse")
 
 # The wire names this model declares; any other member goes to additional_properties.
@@ -43,7 +47,7 @@ class ViewResponse:
     issuer_user_id: str
     expires_at: datetime.datetime | None = None
     expires_at_raw: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=False)
+    additional_properties: dict[str, Any] = _attrs_field(factory=dict, repr=False)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -93,9 +97,18 @@ class ViewResponse:
 
         value = d["value"]
 
-        _expires_at = d.get("expires_at")
-        expires_at_raw = _expires_at if type(_expires_at) is str else None
-        expires_at = parse_datetime(expires_at_raw) if expires_at_raw else None
+        expires_at_raw = d.get("expires_at")
+        expires_at: datetime.datetime | None = None
+        if type(expires_at_raw) is not str:
+            expires_at_raw = None
+        elif expires_at_raw:
+            try:
+                expires_at = _fromisoformat(expires_at_raw)
+            except ValueError:
+                pass
+            else:
+                if expires_at.tzinfo is None:
+                    expires_at = expires_at.replace(tzinfo=_UTC)
 
         purpose = d["purpose"]
 
@@ -103,6 +116,10 @@ class ViewResponse:
 
         issuer_user_id = d["issuer_user_id"]
 
+        # The members this model does not declare, in the order they came.
+        additional_properties = (
+            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+        )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
         view_response = cls(
@@ -113,12 +130,9 @@ class ViewResponse:
             issuer_user_id,
             expires_at,
             expires_at_raw,
+            additional_properties,
         )
 
-        # The members this model does not declare, in the order they came.
-        d = {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
-
-        view_response.additional_properties = d
         return view_response
 
     @property
