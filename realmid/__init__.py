@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from realmid.jwks import AsyncJwksCache, JwksCache
     from realmid.middleware.claims import claims_from
     from realmid.models import ROLE_MEMBER, ROLE_OWNER, Page, RealmInfo
-    from realmid.origins import normalize_origin
+    from realmid.origin_names import normalize_origin
     from realmid.revocation import (
         AsyncRedisRevocationCache,
         AsyncRevocationCache,
@@ -91,7 +91,7 @@ _LAZY = {
     "Verifier": "realmid.verify",
     "claims_from": "realmid.middleware.claims",
     "is_code": "realmid.errors",
-    "normalize_origin": "realmid.origins",
+    "normalize_origin": "realmid.origin_names",
 }
 
 __all__ = [

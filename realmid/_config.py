@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import httpx
 
+from realmid._inputs import duration
 from realmid.errors import BadRequestError
 from realmid.revocation import AsyncRevocationCache, RevocationCache
 
@@ -24,28 +25,16 @@ _REALM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
-def _seconds(value: float | timedelta, name: str) -> float:
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
-    if seconds < 0 or seconds != seconds:  # NaN compares unequal to itself
-        raise BadRequestError(f"{name} must be a non-negative duration, got {value!r}")
-    return seconds
-
-
 def _leeway(value: float | timedelta) -> float:
-    return _seconds(value, "leeway")
+    return duration(value, "leeway")
 
 
 def _timeout(value: float | timedelta) -> float:
-    return _seconds(value, "timeout")
+    return duration(value, "timeout")
 
 
 def _refresh_buffer(value: float | timedelta) -> float:
-    return _seconds(value, "token_refresh_buffer")
+    return duration(value, "token_refresh_buffer")
 
 
 def _is_loopback(host: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 import zlib
 from typing import Any
 
@@ -104,6 +105,13 @@ def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:
         total_timeout=policy.total_timeout,
         respect_retry_after_header=True,
     )
+
+
+def new_idempotency_key() -> str:
+    """A fresh ``Idempotency-Key`` for one creating POST: the retries of that request reuse
+    it (:class:`RealmTransport` retries a POST only when it carries one), so the server
+    creates the thing once."""
+    return str(uuid.uuid4())
 
 
 class _Buffered(httpx.BaseTransport, httpx.AsyncBaseTransport):

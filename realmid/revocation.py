@@ -15,27 +15,28 @@ Every replica must see a revocation for it to mean anything, so multi-replica de
 want Redis. A cache that cannot answer makes the verifier fail closed (the request is
 refused with a :class:`~realmid.errors.RealmError`), never open.
 
-:class:`TokensClient` / :class:`AsyncTokensClient` are the token-level surface the realm
-exposes as ``realm.tokens`` (mark a token revoked, gate a request, evict, count).
+The Redis pair is one implementation with a generated sync twin
+(``realmid/_async/redis_revocation.py``). ``realm.tokens``, the token-level surface over a
+cache (mark a token revoked, gate a request, evict, the logout policy), is
+``realmid/_async/tokens.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import heapq
-import inspect
-import math
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError, is_code
+from realmid import _inputs
+from realmid._inputs import MAX_JTI_CHARS
+from realmid.errors import BadRequestError
 
 if TYPE_CHECKING:
-    import redis
-    import redis.asyncio
+    from realmid._async.redis_revocation import AsyncRedisRevocationCache
+    from realmid._sync.redis_revocation import RedisRevocationCache
 
 __all__ = [
     "DEFAULT_MAX_TTL",
@@ -49,18 +50,10 @@ __all__ = [
     "RevocationCache",
 ]
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
 DEFAULT_REDIS_PREFIX = "realmid:revoked:"
 # Expired entries a write removes on its way, so a cache fed only expired or short-lived
 # revocations stays small without a background thread: each write pays for a few old ones.
 _SWEEP_PER_WRITE = 8
-# The longest jti anything accepts: the verifier refuses a longer one as ``malformed``
-# (realmid.verify re-exports this constant) and every cache refuses to store it, so a token
-# that verifies can always be revoked.
-MAX_JTI_CHARS = 1024
-_MAX_JTI_CHARS = MAX_JTI_CHARS
 # The longest any entry is kept, whatever the token's own ``exp`` says: an ``exp`` is read
 # from tokens that may be unverified, and a far-future one must not pin memory or Redis.
 # Keep it at least your realm's access-token lifetime (Realm ID's is far below a day).
@@ -93,35 +86,6 @@ class AsyncRevocationCache(Protocol):
 
     async def is_revoked(self, jti: str) -> bool:
         """True while ``jti`` is denied."""
-
-
-def _check_jti(jti: object) -> str:
-    if not isinstance(jti, str) or not jti or len(jti) > _MAX_JTI_CHARS:
-        raise BadRequestError(f"jti must be a non-empty string of at most {_MAX_JTI_CHARS} chars")
-    return jti
-
-
-def _positive_seconds(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRequestError(f"{name} must be a number of seconds")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise BadRequestError(f"{name} must be a finite, positive number of seconds")
-    return seconds
-
-
-def _unix_seconds(expires_at: float | datetime) -> float:
-    if isinstance(expires_at, datetime):
-        if expires_at.tzinfo is None:
-            # A naive datetime would be read in the host's zone: off by hours, silently.
-            raise BadRequestError("expires_at must be a timezone-aware datetime (or unix seconds)")
-        return expires_at.timestamp()
-    if isinstance(expires_at, bool) or not isinstance(expires_at, int | float):
-        raise BadRequestError("expires_at must be unix seconds (a number) or a datetime")
-    value = float(expires_at)
-    if not math.isfinite(value):
-        raise BadRequestError("expires_at must be finite")
-    return value
 
 
 class MemRevocationCache:
@@ -164,7 +128,7 @@ class MemRevocationCache:
             raise BadRequestError("clock must be a function returning unix seconds (or None)")
         self._clock: Callable[[], float] = clock or time.time
         self._max = max_entries
-        self._max_ttl = _positive_seconds(max_ttl, "max_ttl")
+        self._max_ttl = _inputs.duration(max_ttl, "max_ttl", allow_zero=False)
         # jti -> expiry; reads take no lock (a dict lookup is atomic), writes do.
         self._entries: dict[str, float] = {}
         # The jtis of `_entries` recorded unverified, and their (expiry, jti) min-heap: the
@@ -194,8 +158,8 @@ class MemRevocationCache:
         """Deny ``jti`` until ``expires_at`` (unix seconds or a datetime), at most
         ``max_ttl`` from now; past expiry: no-op. ``verified=False`` for a jti read from a
         token whose signature was not checked (see the class docstring)."""
-        jti = _check_jti(jti)
-        expires = _unix_seconds(expires_at)
+        jti = _inputs.jti(jti)
+        expires = _inputs.expiry(expires_at)
         with self._lock:
             now = self._clock()
             self._sweep(now, limit=_SWEEP_PER_WRITE)
@@ -293,309 +257,15 @@ class MemRevocationCache:
         self._unverified.clear()
 
 
-def _redis_error(action: str, exc: BaseException) -> RealmError:
-    # The message names the failure, never the key (a jti is an identifier worth keeping
-    # out of logs); the cause is chained for the operator.
-    return RealmError(
-        ErrorCode.SERVER_ERROR,
-        f"revocation cache unavailable: {action} failed ({type(exc).__name__})",
-        details={"revocation_unavailable": True},
-        cause=exc,
-    )
+def __getattr__(name: str) -> Any:
+    # The Redis caches are generated twins (realmid/_async/redis_revocation.py and its sync
+    # peer); imported on first use, so `import realmid.revocation` stays light.
+    if name == "RedisRevocationCache":
+        from realmid._sync.redis_revocation import RedisRevocationCache
 
+        return RedisRevocationCache
+    if name == "AsyncRedisRevocationCache":
+        from realmid._async.redis_revocation import AsyncRedisRevocationCache
 
-class _RedisKeys:
-    def __init__(
-        self,
-        prefix: str,
-        clock: Callable[[], float] | None,
-        max_ttl: float,
-        timeout: float,
-    ) -> None:
-        if not isinstance(prefix, str):
-            raise BadRequestError("prefix must be a string")
-        self._prefix = prefix
-        self._clock: Callable[[], float] = clock or time.time
-        self.max_ttl = _positive_seconds(max_ttl, "max_ttl")
-        self.timeout = _positive_seconds(timeout, "timeout")
-
-    def key(self, jti: str) -> str:
-        return self._prefix + jti
-
-    def ttl(self, expires_at: float | datetime) -> int:
-        # Round up: a token valid for 0.2 s more must still be denied for that 0.2 s.
-        remaining = _unix_seconds(expires_at) - self._clock()
-        if remaining <= 0:
-            return 0
-        return math.ceil(min(remaining, self.max_ttl))
-
-
-def _timed_out(timeout: float) -> RealmError:
-    return RealmError(
-        ErrorCode.SERVER_ERROR,
-        f"revocation cache unavailable: EXISTS took longer than {timeout:g}s",
-        details={"revocation_unavailable": True},
-    )
-
-
-class RedisRevocationCache:
-    """A revocation cache in Redis, shared by every process that points at it.
-
-    One key per revoked ``jti`` (``prefix + jti``), written ``SET key 1 EX ttl NX`` with the
-    token's remaining lifetime capped at ``max_ttl`` (default 24 h), so Redis expires it by
-    itself and a forged far-future ``exp`` cannot park a key for years. A check is one
-    ``EXISTS`` round trip with its own total deadline, ``timeout`` (default 0.3 s): it runs
-    on a connection taken from the client's pool, with no retry, and a reply later than
-    the deadline fails the check (the connection is dropped). Redis errors and the deadline
-    surface as :class:`~realmid.errors.RealmError` (``server_error``,
-    ``details["revocation_unavailable"]``), and the verifier then fails closed.
-
-    The deadline bounds the command; connecting is the client's ``socket_connect_timeout``,
-    and writes (``revoke``, ``evict``) use the client as configured. Recommended client
-    settings: short socket timeouts and **no retries** (redis-py retries a timed-out
-    command by default, which multiplies every stall)::
-
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-        cache = RedisRevocationCache(
-            redis.Redis(host="redis", socket_timeout=0.3, socket_connect_timeout=0.3,
-                        retry=Retry(NoBackoff(), 0)),
-            timeout=0.3,
-        )
-        cache.revoke(claims.jti, claims.exp)
-    """
-
-    def __init__(
-        self,
-        client: redis.Redis,
-        prefix: str = DEFAULT_REDIS_PREFIX,
-        *,
-        clock: Callable[[], float] | None = None,
-        max_ttl: float = DEFAULT_MAX_TTL,
-        timeout: float = DEFAULT_REDIS_TIMEOUT,
-    ) -> None:
-        self._client = client
-        self._keys = _RedisKeys(prefix, clock, max_ttl, timeout)
-
-    def __repr__(self) -> str:
-        return f"RedisRevocationCache(prefix={self._keys._prefix!r})"
-
-    @property
-    def max_ttl(self) -> float:
-        """The longest a key is kept (seconds)."""
-        return self._keys.max_ttl
-
-    def revoke(self, jti: str, expires_at: float | datetime, *, verified: bool = True) -> None:
-        """Deny ``jti`` until ``expires_at`` (at most ``max_ttl``); a token already past it is
-        skipped. ``verified`` is accepted for the :class:`MemRevocationCache` signature:
-        Redis evicts by TTL only, and the cap bounds what unverified writes can park."""
-        key = self._keys.key(_check_jti(jti))
-        ttl = self._keys.ttl(expires_at)
-        if ttl <= 0:
-            return
-        try:
-            self._client.set(key, b"1", ex=ttl, nx=True)
-        except Exception as exc:
-            raise _redis_error("SET", exc) from exc
-
-    def is_revoked(self, jti: str) -> bool:
-        """One ``EXISTS`` round trip, within ``timeout`` seconds in all."""
-        key = self._keys.key(_check_jti(jti))
-        timeout = self._keys.timeout
-        client = self._client
-        try:
-            pool = getattr(client, "connection_pool", None)
-            if pool is None or getattr(client, "connection", None) is not None:
-                # A client without a pool of its own (single-connection, a wrapper): its
-                # own timeouts are the only bound.
-                return bool(client.exists(key))
-            start = time.monotonic()
-            conn = pool.get_connection()
-            try:
-                conn.send_command("EXISTS", key)
-                remaining = timeout - (time.monotonic() - start)
-                if remaining <= 0:
-                    conn.disconnect()
-                    raise _timed_out(timeout)
-                try:
-                    reply = conn.read_response(timeout=remaining)
-                except Exception as exc:
-                    if type(exc).__name__ == "TimeoutError":
-                        raise _timed_out(timeout) from exc
-                    raise
-            except BaseException:
-                conn.disconnect()  # a reply may still be on its way: never reuse it
-                raise
-            finally:
-                pool.release(conn)
-            return bool(reply)
-        except RealmError:
-            raise
-        except Exception as exc:
-            raise _redis_error("EXISTS", exc) from exc
-
-    def evict(self, jti: str = "") -> None:
-        """Forget ``jti``; the empty string forgets every key under the prefix (SCAN + DEL)."""
-        try:
-            if jti:
-                self._client.delete(self._keys.key(jti))
-                return
-            batch: list[Any] = []
-            for key in self._client.scan_iter(match=_glob_escape(self._keys._prefix) + "*"):
-                batch.append(key)
-                if len(batch) >= 500:
-                    self._client.delete(*batch)
-                    batch.clear()
-            if batch:
-                self._client.delete(*batch)
-        except Exception as exc:
-            raise _redis_error("DEL", exc) from exc
-
-
-class AsyncRedisRevocationCache:
-    """:class:`RedisRevocationCache` on ``redis.asyncio.Redis``: same keys, ``max_ttl`` and
-    ``timeout`` (the check runs under ``asyncio.timeout``, retries included), awaitable.
-
-    ::
-
-        import redis.asyncio
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-        cache = AsyncRedisRevocationCache(
-            redis.asyncio.Redis(socket_timeout=0.3, socket_connect_timeout=0.3,
-                                retry=Retry(NoBackoff(), 0)),
-        )
-        await cache.revoke(claims.jti, claims.exp)
-    """
-
-    def __init__(
-        self,
-        client: redis.asyncio.Redis,
-        prefix: str = DEFAULT_REDIS_PREFIX,
-        *,
-        clock: Callable[[], float] | None = None,
-        max_ttl: float = DEFAULT_MAX_TTL,
-        timeout: float = DEFAULT_REDIS_TIMEOUT,
-    ) -> None:
-        self._client = client
-        self._keys = _RedisKeys(prefix, clock, max_ttl, timeout)
-
-    def __repr__(self) -> str:
-        return f"AsyncRedisRevocationCache(prefix={self._keys._prefix!r})"
-
-    @property
-    def max_ttl(self) -> float:
-        """The longest a key is kept (seconds)."""
-        return self._keys.max_ttl
-
-    async def revoke(
-        self, jti: str, expires_at: float | datetime, *, verified: bool = True
-    ) -> None:
-        """Deny ``jti`` until ``expires_at`` (at most ``max_ttl``); a token already past it is
-        skipped (``verified``: as :meth:`RedisRevocationCache.revoke`)."""
-        key = self._keys.key(_check_jti(jti))
-        ttl = self._keys.ttl(expires_at)
-        if ttl <= 0:
-            return
-        try:
-            await self._client.set(key, b"1", ex=ttl, nx=True)
-        except Exception as exc:
-            raise _redis_error("SET", exc) from exc
-
-    async def is_revoked(self, jti: str) -> bool:
-        """One ``EXISTS`` round trip, within ``timeout`` seconds in all."""
-        key = self._keys.key(_check_jti(jti))
-        timeout = self._keys.timeout
-        try:
-            async with asyncio.timeout(timeout):
-                return bool(await self._client.exists(key))
-        except TimeoutError as exc:
-            raise _timed_out(timeout) from exc
-        except Exception as exc:
-            raise _redis_error("EXISTS", exc) from exc
-
-    async def evict(self, jti: str = "") -> None:
-        """Forget ``jti``; the empty string forgets every key under the prefix (SCAN + DEL)."""
-        try:
-            if jti:
-                await self._client.delete(self._keys.key(jti))
-                return
-            batch: list[Any] = []
-            async for key in self._client.scan_iter(match=_glob_escape(self._keys._prefix) + "*"):
-                batch.append(key)
-                if len(batch) >= 500:
-                    await self._client.delete(*batch)
-                    batch.clear()
-            if batch:
-                await self._client.delete(*batch)
-        except Exception as exc:
-            raise _redis_error("DEL", exc) from exc
-
-
-def _glob_escape(text: str) -> str:
-    # SCAN MATCH is a glob: a prefix with '*' or '[' must match itself only.
-    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
-
-
-# ----------------------------------------------------------------------- realm.tokens
-
-
-def _revoke(cache: Any, jti: str, exp: float, verified: bool, max_ttl: float) -> Any:
-    # The SDK's caches take the tier and cap TTLs themselves; any other cache gets the
-    # protocol's two arguments, the expiry capped here.
-    if isinstance(cache, MemRevocationCache | RedisRevocationCache | AsyncRedisRevocationCache):
-        return cache.revoke(jti, exp, verified=verified)
-    return cache.revoke(jti, min(exp, time.time() + max_ttl))
-
-
-def _jti_and_exp(access_token: object) -> tuple[str, float] | None:
-    from realmid.verify import unverified_claims  # verify imports this module
-
-    payload = unverified_claims(access_token)
-    if payload is None:
-        return None
-    jti, exp = payload.get("jti"), payload.get("exp")
-    if not isinstance(jti, str) or not jti or len(jti) > _MAX_JTI_CHARS:
-        return None
-    if isinstance(exp, bool) or not isinstance(exp, int | float) or not math.isfinite(exp):
-        return None
-    return jti, float(exp)
-
-
-def _revoked_error() -> TokenRevokedError:
-    return TokenRevokedError()
-
-
-def _is_transport_failure(exc: BaseException) -> bool:
-    if is_code(exc, ErrorCode.NETWORK):
-        return True
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - httpx is a hard dependency
-        return False
-    return isinstance(exc, httpx.TransportError)
-
-
-def _evict(cache: Any, jti: str) -> Any:
-    evict = getattr(cache, "evict", None)
-    if evict is None:
-        raise BadRequestError(f"{type(cache).__name__} has no evict(): it cannot forget entries")
-    return evict(jti)
-
-
-def cache_for_async_face(
-    cache: RevocationCache | AsyncRevocationCache,
-) -> RevocationCache | AsyncRevocationCache:
-    """An AsyncRealm takes a sync or an async cache."""
-    return cache
-
-
-def cache_for_sync_face(cache: RevocationCache | AsyncRevocationCache) -> RevocationCache:
-    """A Realm needs a sync cache: an async one would hand back coroutines nobody awaits."""
-    if inspect.iscoroutinefunction(getattr(cache, "is_revoked", None)):
-        raise BadRequestError(
-            f"{type(cache).__name__} is an async revocation cache; use it with AsyncRealm, "
-            "or give Realm a sync one (MemRevocationCache, RedisRevocationCache)"
-        )
-    return cache  # type: ignore[return-value]
+        return AsyncRedisRevocationCache
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

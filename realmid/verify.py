@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -65,6 +64,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
 
+from realmid._inputs import duration
 from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError
 from realmid.jwks import (
     MAX_KID_CHARS,
@@ -190,18 +190,6 @@ def _all_str(items: list[Any]) -> bool:
     return True
 
 
-def _seconds(value: float | timedelta, name: str) -> float:
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
-    if not math.isfinite(seconds) or seconds < 0:
-        raise BadRequestError(f"{name} must be a finite, non-negative duration")
-    return seconds
-
-
 def _non_empty(value: object, name: str) -> str:
     if not isinstance(value, str) or not value:
         raise BadRequestError(f"{name} must be a non-empty string")
@@ -272,7 +260,7 @@ class _VerifierCore:
     ) -> None:
         self._issuer = _non_empty(issuer, "issuer")
         self._audience = _non_empty(audience, "audience")
-        self._leeway = _seconds(leeway, "leeway")
+        self._leeway = duration(leeway, "leeway")
         self._clock: Callable[[], float] = clock or time.time
         if isinstance(max_token_bytes, bool) or not isinstance(max_token_bytes, int):
             raise BadRequestError("max_token_bytes must be an integer")

@@ -11,14 +11,36 @@ from generator import twins
 from generator.core import snapshot
 
 
+def test_every_async_folder_has_its_twin_folder() -> None:
+    found = sorted(p.parent for p in twins.PROJECT_ROOT.glob("realmid/**/_async/__init__.py"))
+    assert found == sorted(source for source, _ in twins.pairs())
+    assert (twins.PROJECT_ROOT / "realmid/middleware/_async/flow.py").is_file()
+
+
 def test_committed_twins_are_what_the_async_source_gives(tmp_path: Path) -> None:
-    twins.render(tmp_path)
-    assert snapshot(tmp_path) == snapshot(twins.SYNC_DIR)
+    for i, (source, twin) in enumerate(twins.pairs()):
+        twins.render(tmp_path / str(i), source)
+        assert snapshot(tmp_path / str(i)) == snapshot(twin)
     assert twins.check() == []
 
 
+def test_a_stale_twin_in_any_folder_is_reported(tmp_path: Path) -> None:
+    package = tmp_path / "realmid" / "middleware"
+    for side in ("_async", "_sync"):
+        shutil.copytree(
+            twins.PROJECT_ROOT / "realmid/middleware" / side,
+            package / side,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    folders = [(package / "_async", package / "_sync")]
+    assert twins.check(folders) == []
+    flow = package / "_sync" / "flow.py"
+    flow.write_text(flow.read_text() + "# drift\n")
+    assert twins.check(folders) == [("stale", f"{package.as_posix()}/_sync/flow.py")]
+
+
 def test_twins_have_no_async_left(tmp_path: Path) -> None:
-    for path in sorted(twins.SYNC_DIR.glob("*.py")):
+    for path in sorted(p for _, twin in twins.pairs() for p in twin.glob("*.py")):
         names = {
             tok.string
             for tok in tokenize.generate_tokens(io.StringIO(path.read_text()).readline)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from realmid_api.api.api_keys import create_api_key, list_api_keys, revoke_api_key
 from realmid_api.models import APIKey, APIKeyCreate, APIKeyPage
 
-from realmid import _wire
+from realmid import _inputs
 from realmid._async.pagination import AsyncPaginated
+from realmid._http import new_idempotency_key
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
@@ -31,7 +32,7 @@ class AsyncApiKeys:
             vault.put("realmid", key.secret)
         """
         body = APIKeyCreate(
-            display_name=_wire.non_empty("display_name", display_name),
+            display_name=_inputs.non_empty("display_name", display_name),
             scopes=None if scopes is None else [*scopes],
         )
         wire = await self._realm._call(
@@ -39,7 +40,7 @@ class AsyncApiKeys:
             APIKey,
             platform_id=self._realm.realm_id,
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
         return wire
 
@@ -60,6 +61,6 @@ class AsyncApiKeys:
             revoke_api_key.asyncio_detailed,
             APIKey,
             platform_id=self._realm.realm_id,
-            key_id=_wire.path_id("key_id", key_id),
+            key_id=_inputs.path_id("key_id", key_id),
         )
         return wire

@@ -23,14 +23,16 @@ from realmid_api.models import (
     TokenRequest,
     TokenRequestCustomClaims,
     UserLoginRequest,
+    UserSummary,
 )
 
-from realmid import _wire
+from realmid import _inputs
 from realmid._async._paging import under_bearer
 from realmid._async.pagination import AsyncPaginated
 from realmid._auth_flow import user_bearer as as_user
 from realmid.errors import RealmError
 from realmid.models import MFAChallenge, MintResult, Session, SessionInfo
+from realmid.verify import unverified_claims
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
@@ -56,7 +58,7 @@ class AsyncAuth:
 
     async def _origin(self, origin: str | None) -> str:
         if origin is not None:
-            return _wire.header_value("origin", origin)
+            return _inputs.header_value("origin", origin)
         return await self._realm.origin()
 
     async def login(
@@ -93,11 +95,11 @@ class AsyncAuth:
             grant_type="provider_token",
             realm_id=self._realm.realm_id,
             # The issuer may add providers (the reference: others are roadmap): any name goes.
-            method=_wire.non_empty("method", method),
-            provider_token=_wire.non_empty("provider_token", provider_token),
+            method=_inputs.non_empty("method", method),
+            provider_token=_inputs.non_empty("provider_token", provider_token),
             tenant_id=tenant_id,
         )
-        ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         wire = await self._realm._call(
             login.asyncio_detailed,
             Session,
@@ -105,7 +107,7 @@ class AsyncAuth:
             origin=await self._origin(origin),
             x_on_behalf_of_ip=ip,
         )
-        return _wire.session(wire)
+        return _user_from_token(wire)
 
     async def mfa_verify(
         self,
@@ -126,18 +128,18 @@ class AsyncAuth:
             session = realm.auth.mfa_verify(challenge, "3f9a-12c4", method="backup_code")
         """
         body = MfaVerifyRequest(
-            mfa_challenge_token=_wire.non_empty("challenge_token", challenge_token),
-            code=_wire.non_empty("code", code),
-            method=_wire.non_empty("method", method),
+            mfa_challenge_token=_inputs.non_empty("challenge_token", challenge_token),
+            code=_inputs.non_empty("code", code),
+            method=_inputs.non_empty("method", method),
         )
         wire = await self._realm._call(
             mfa_verify.asyncio_detailed,
             Session,
             body=body,
             origin=await self._origin(origin),
-            x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
+            x_on_behalf_of_ip=_inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
-        return _wire.session(wire)
+        return _user_from_token(wire)
 
     async def mfa_verify_otp(
         self,
@@ -176,8 +178,8 @@ class AsyncAuth:
             if challenge.available:
                 ...  # send challenge.token and challenge.methods to the client
         """
-        bearer = _wire.header_value("access_token", access_token)
-        ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        bearer = _inputs.header_value("access_token", access_token)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             try:
                 return await self._realm._call(
@@ -204,17 +206,17 @@ class AsyncAuth:
         """
         body = OtpLoginRequest(
             realm_id=self._realm.realm_id,
-            identifier=_wire.non_empty("identifier", identifier),
-            presented=_wire.non_empty("presented", presented),
+            identifier=_inputs.non_empty("identifier", identifier),
+            presented=_inputs.non_empty("presented", presented),
         )
         wire = await self._realm._call(
             otp_login.asyncio_detailed,
             Session,
             body=body,
             origin=await self._origin(origin),
-            x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
+            x_on_behalf_of_ip=_inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
-        return _wire.session(wire)
+        return _user_from_token(wire)
 
     async def token(
         self,
@@ -237,12 +239,12 @@ class AsyncAuth:
             None
             if custom_claims is None
             else TokenRequestCustomClaims.from_dict(
-                _wire.json_object("custom_claims", custom_claims)
+                _inputs.json_object("custom_claims", custom_claims)
             )
         )
         body = TokenRequest(
             grant_type="refresh_token",
-            refresh_token=_wire.non_empty("refresh_token", refresh_token),
+            refresh_token=_inputs.non_empty("refresh_token", refresh_token),
             tenant_id=tenant_id,
             custom_claims=claims,
         )
@@ -251,7 +253,7 @@ class AsyncAuth:
             MintResult,
             body=body,
             origin=await self._origin(origin),
-            x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
+            x_on_behalf_of_ip=_inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
 
     async def logout(
@@ -264,26 +266,32 @@ class AsyncAuth:
     ) -> None:
         """Revoke a refresh token (the session). None means the caller's current session.
 
-        With ``access_token`` and a ``revocation=`` cache configured on the handle, after the
-        issuer confirms the logout, the token's ``jti`` is parked in that cache until the
+        With ``access_token``, the token's ``jti`` is then parked in ``realm.tokens`` until the
         token's own expiry, so ``realm.verify`` refuses it from now on (across pods with a
-        shared Redis cache). Without a configured cache nothing is parked, as in the
-        reference; ``realm.tokens.revoke_on_logout`` parks in ``realm.tokens`` either way. A
-        failure of the cache is logged, not raised: the server-side revocation is what counts.
+        shared ``revocation=`` Redis cache): after the issuer confirms the logout, and also
+        when the issuer could not act on it (unreachable, 5xx, 429), so the partner fails
+        closed. The policy is :meth:`~realmid.TokensClient.logout_then_park`; a cache failure
+        is logged, not raised. The access token never goes to the issuer.
         """
         body = LogoutRequest(
             refresh_token=(
-                None if refresh_token is None else _wire.non_empty("refresh_token", refresh_token)
+                None if refresh_token is None else _inputs.non_empty("refresh_token", refresh_token)
             )
         )
-        await self._realm._send(
-            logout.asyncio_detailed,
-            body=body,
-            origin=await self._origin(origin),
-            x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
-        )
-        if access_token is not None:
-            await self._realm._park_revoked(access_token)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        at = await self._origin(origin)
+
+        async def issuer_logout() -> None:
+            await self._realm._send(
+                logout.asyncio_detailed, body=body, origin=at, x_on_behalf_of_ip=ip
+            )
+
+        if access_token is None:
+            await issuer_logout()
+        else:
+            await self._realm.tokens.logout_then_park(
+                _inputs.non_empty("access_token", access_token), issuer_logout
+            )
 
     def list_sessions(
         self,
@@ -301,13 +309,13 @@ class AsyncAuth:
             for info in realm.auth.list_sessions(user_id=user.id):
                 print(info.id, info.last_used_at)
         """
-        on_behalf, bearer = _wire.acting_user(user_id, user_bearer)
+        on_behalf, bearer = _inputs.acting_user(user_id, user_bearer)
         pages = self._realm._paginate(
             list_sessions.asyncio_detailed,
             SessionInfoPage,
             limit=limit,
             x_on_behalf_of_user=on_behalf,
-            x_on_behalf_of_ip=_wire.optional_header("on_behalf_of_ip", on_behalf_of_ip),
+            x_on_behalf_of_ip=_inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip),
         )
         return under_bearer(pages, bearer)
 
@@ -324,9 +332,9 @@ class AsyncAuth:
         The user is named as for :meth:`list_sessions`. Another user's session, or one
         already ended, is ``RealmError(not_found)``.
         """
-        on_behalf, bearer = _wire.acting_user(user_id, user_bearer)
-        session_id = _wire.path_id("session_id", session_id)
-        ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        on_behalf, bearer = _inputs.acting_user(user_id, user_bearer)
+        session_id = _inputs.path_id("session_id", session_id)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             await self._realm._send(
                 revoke_session.asyncio_detailed,
@@ -334,3 +342,24 @@ class AsyncAuth:
                 x_on_behalf_of_user=on_behalf,
                 x_on_behalf_of_ip=ip,
             )
+
+
+def _user_from_token(wire: Session) -> Session:
+    """The behaviour the facade adds to a generated Session, applied in place.
+
+    - ``user`` comes from the access token's ``sub``/``email`` claims when the answer leaves
+      it out (the reference: "User is populated from the access JWT's claims when the wire
+      response omits it"); read, not verified: the issuer just handed the token over.
+    - a tenant named ``id`` (older issuers) is read as ``tenant_id``.
+    """
+    if wire.access_token and (wire.user is None or not wire.user.id):
+        claims = unverified_claims(wire.access_token) or {}
+        sub, email = claims.get("sub"), claims.get("email")
+        wire.user = UserSummary(
+            id=sub if isinstance(sub, str) and sub else None,
+            email=email if isinstance(email, str) and email else None,
+        )
+    for ref in wire.tenants or ():
+        if not ref.tenant_id and ref.id:
+            ref.tenant_id = ref.id
+    return wire

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from realmid_api.api.config import update_realm_config
 from realmid_api.models import ConfigPatch
 
-from realmid import _wire
+from realmid import _inputs
 from realmid.errors import BadRequestError
 from realmid.models import RealmConfig
 
@@ -36,7 +36,7 @@ class AsyncConfig:
 
             config = realm.config.update(otp_login_enabled=True, session_limit=5)
         """
-        merged = {**_wire.json_object("patch", patch or {}), **settings}
+        merged = {**_inputs.json_object("patch", patch or {}), **settings}
         if not merged:
             raise BadRequestError("the config patch is empty: pass at least one setting")
         body = ConfigPatch.from_dict(merged)

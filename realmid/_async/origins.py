@@ -10,12 +10,13 @@ import attrs
 from realmid_api.api.origins import bind_origin, claim_origin, list_origins, verify_origin
 from realmid_api.models import OriginBindRequest, OriginHostnameRequest, OriginPage
 
-from realmid import _wire
+from realmid import _inputs
 from realmid._async.pagination import AsyncPaginated
-from realmid._concurrency import AsyncLock
-from realmid.errors import BadRequestError, ErrorCode, RealmError, is_code
+from realmid._faces import AsyncLock
+from realmid._http import new_idempotency_key
+from realmid.errors import ErrorCode, RealmError, is_code
 from realmid.models import DomainVerifyResult, Origin, OriginClaim
-from realmid.origins import normalize_origin
+from realmid.origin_names import normalize_origin
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
@@ -30,16 +31,6 @@ _REFRESH_PAGE_SIZE = 500
 class _Allowlist:
     hosts: frozenset[str]
     fetched_at: float  # on the resource's clock
-
-
-def _duration(name: str, value: float) -> float:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        raise BadRequestError(f"{name} must be a number of seconds") from None
-    if not seconds >= 0:  # also refuses NaN
-        raise BadRequestError(f"{name} must be a non-negative number of seconds")
-    return seconds
 
 
 class AsyncOrigins:
@@ -73,8 +64,10 @@ class AsyncOrigins:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._realm = realm
-        self._ttl = _duration("ttl", ttl)
-        self._miss_refresh_interval = _duration("miss_refresh_interval", miss_refresh_interval)
+        self._ttl = _inputs.duration(ttl, "ttl")
+        self._miss_refresh_interval = _inputs.duration(
+            miss_refresh_interval, "miss_refresh_interval"
+        )
         self.clock = clock
         self._cache: dict[str, _Allowlist] = {}
         # Realm id -> when (on ``clock``) a refresh last failed to find the origin it was
@@ -93,7 +86,7 @@ class AsyncOrigins:
 
     @ttl.setter
     def ttl(self, seconds: float) -> None:
-        self._ttl = _duration("ttl", seconds)
+        self._ttl = _inputs.duration(seconds, "ttl")
 
     @property
     def miss_refresh_interval(self) -> float:
@@ -102,10 +95,10 @@ class AsyncOrigins:
 
     @miss_refresh_interval.setter
     def miss_refresh_interval(self, seconds: float) -> None:
-        self._miss_refresh_interval = _duration("miss_refresh_interval", seconds)
+        self._miss_refresh_interval = _inputs.duration(seconds, "miss_refresh_interval")
 
     def _realm_id(self, realm_id: str | None) -> str:
-        return self._realm.realm_id if realm_id is None else _wire.path_id("realm_id", realm_id)
+        return self._realm.realm_id if realm_id is None else _inputs.path_id("realm_id", realm_id)
 
     def list(
         self, *, realm_id: str | None = None, limit: int | None = None
@@ -237,7 +230,7 @@ class AsyncOrigins:
             claim_origin.asyncio_detailed,
             OriginClaim,
             platform_id=self._realm_id(realm_id),
-            body=OriginHostnameRequest(hostname=_wire.hostname("hostname", hostname)),
+            body=OriginHostnameRequest(hostname=_inputs.hostname("hostname", hostname)),
         )
 
     async def verify(self, hostname: str, *, realm_id: str | None = None) -> DomainVerifyResult:
@@ -250,7 +243,7 @@ class AsyncOrigins:
             verify_origin.asyncio_detailed,
             DomainVerifyResult,
             platform_id=self._realm_id(realm_id),
-            body=OriginHostnameRequest(hostname=_wire.hostname("hostname", hostname)),
+            body=OriginHostnameRequest(hostname=_inputs.hostname("hostname", hostname)),
         )
 
     async def bind(self, hostname: str, *, realm_id: str | None = None) -> Origin:
@@ -279,7 +272,7 @@ class AsyncOrigins:
                 show(err.details["dns_record_name"], err.details["dns_record_value"])
         """
         key = self._realm_id(realm_id)
-        host = _wire.hostname("hostname", hostname)
+        host = _inputs.hostname("hostname", hostname)
         try:
             return await self._bind(key, host)
         except RealmError as err:
@@ -316,7 +309,7 @@ class AsyncOrigins:
             # One key per bind attempt: a second attempt within this flow is a new request
             # (the first one's 409 must not be replayed), while transport retries of one
             # attempt share its key.
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
         self.invalidate(key)
         return origin

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from realmid_api.api.otp import issue_otp, verify_otp, view_otp
 from realmid_api.models import IssueRequest, VerifyRequest
 
-from realmid import _wire
+from realmid import _inputs
 from realmid._auth_flow import user_bearer as as_user
+from realmid._http import new_idempotency_key
 from realmid.models import IssueResponse, VerifyResponse, ViewResponse
 
 if TYPE_CHECKING:
@@ -48,11 +49,12 @@ class AsyncOtp:
             otp = realm.otp.issue("order-1234", "delivery", user_id=manager_id)
             sms.send(customer_phone, otp.value)
         """
-        on_behalf, bearer = _wire.acting_user(user_id, user_bearer)
+        on_behalf, bearer = _inputs.acting_user(user_id, user_bearer)
         body = IssueRequest(
-            subject_ref=_wire.check_subject_ref(subject_ref), purpose=_wire.check_purpose(purpose)
+            subject_ref=_inputs.check_subject_ref(subject_ref),
+            purpose=_inputs.check_purpose(purpose),
         )
-        ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             wire = await self._realm._call(
                 issue_otp.asyncio_detailed,
@@ -60,7 +62,7 @@ class AsyncOtp:
                 body=body,
                 x_on_behalf_of_user=on_behalf,
                 x_on_behalf_of_ip=ip,
-                idempotency_key=_wire.idempotency_key(),
+                idempotency_key=new_idempotency_key(),
             )
         return wire
 
@@ -77,9 +79,9 @@ class AsyncOtp:
         Anyone else, and an OTP already used or expired, gets ``RealmError(otp_not_found)``
         (404) with nothing revealed.
         """
-        on_behalf, bearer = _wire.acting_user(user_id, user_bearer)
-        otp_id = _wire.path_id("otp_id", otp_id)
-        ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        on_behalf, bearer = _inputs.acting_user(user_id, user_bearer)
+        otp_id = _inputs.path_id("otp_id", otp_id)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             wire = await self._realm._call(
                 view_otp.asyncio_detailed,
@@ -109,13 +111,13 @@ class AsyncOtp:
             used = realm.otp.verify("order-1234", "delivery", typed, user_id=driver_id)
             audit(used.issuer_user_id, used.issued_at)
         """
-        on_behalf, bearer = _wire.acting_user(user_id, user_bearer)
+        on_behalf, bearer = _inputs.acting_user(user_id, user_bearer)
         body = VerifyRequest(
-            subject_ref=_wire.check_subject_ref(subject_ref),
-            purpose=_wire.check_purpose(purpose),
-            presented=_wire.non_empty("presented", presented),
+            subject_ref=_inputs.check_subject_ref(subject_ref),
+            purpose=_inputs.check_purpose(purpose),
+            presented=_inputs.non_empty("presented", presented),
         )
-        ip = _wire.optional_header("on_behalf_of_ip", on_behalf_of_ip)
+        ip = _inputs.optional_header("on_behalf_of_ip", on_behalf_of_ip)
         with as_user(bearer):
             wire = await self._realm._call(
                 verify_otp.asyncio_detailed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Generic, TypeVar
 
-from realmid._concurrency import AsyncPageFetch
+from realmid._faces import AsyncPageFetch
 from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.models import Page
 

@@ -30,15 +30,15 @@ from realmid._async.tenants import AsyncTenants
 from realmid._async.tokens import AsyncTokensClient
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
-from realmid._concurrency import AsyncLock, AsyncOp
 from realmid._config import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
     RealmConfig,
     RetryPolicy,
 )
+from realmid._faces import AsyncLock, AsyncOp, cache_for_async_face
 from realmid._http import USER_AGENT, RealmTransport
-from realmid._wire import forwarded_headers, header_value
+from realmid._inputs import forwarded_headers, header_value
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -48,12 +48,7 @@ from realmid.errors import (
 )
 from realmid.jwks import AsyncJwksCache, jwks_url
 from realmid.models import Page, RealmInfo
-from realmid.revocation import (
-    AsyncRevocationCache,
-    MemRevocationCache,
-    RevocationCache,
-    cache_for_async_face,
-)
+from realmid.revocation import AsyncRevocationCache, MemRevocationCache, RevocationCache
 from realmid.verify import AsyncVerifier, Claims
 
 if TYPE_CHECKING:
@@ -160,7 +155,8 @@ class AsyncRealm:
         )
         # `is None`, not `or`: an empty cache is falsy (it has a len()).
         self.tokens = AsyncTokensClient(
-            MemRevocationCache(config.clock) if self._revocation is None else self._revocation
+            MemRevocationCache(config.clock) if self._revocation is None else self._revocation,
+            logger=config.logger,
         )
         self._verifier: AsyncVerifier | None = None
         self._verifier_lock = AsyncLock()
@@ -273,24 +269,6 @@ class AsyncRealm:
             return Page(items=list(body.items), next_cursor=next_cursor, total=total)
 
         return AsyncPaginated(fetch, limit=limit)
-
-    async def _park_revoked(self, access_token: str, *, configured_only: bool = True) -> None:
-        """After a successful logout, park the token's ``jti`` in ``realm.tokens``' cache.
-
-        ``auth.logout`` parks only when a ``revocation=`` cache was configured (the
-        reference's Logout: nil → no-op); the middleware's logout route parks either way, as
-        the reference's ``Tokens.RevokeOnLogout`` does. A cache failure is logged, never
-        raised: the server-side refresh revocation is the load-bearing part of a logout.
-        """
-        if configured_only and self._revocation is None:
-            return
-        try:
-            await self.tokens.mark_revoked(access_token)
-        except Exception as exc:
-            self._config.logger.warning(
-                "realmid: logout succeeded but the token could not be parked as revoked (%s)",
-                type(exc).__name__,
-            )
 
     async def verify(self, token: str, audience: str | None = None) -> Claims:
         """Verify an RS256 access token locally and return its claims.
@@ -443,7 +421,7 @@ class AsyncRealm:
 
         No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
         """
-        from realmid._async.middleware_flow import AsyncMiddlewareFlow
+        from realmid.middleware._async.flow import AsyncMiddlewareFlow
         from realmid.middleware.asgi import RealmASGIMiddleware
 
         return RealmASGIMiddleware(app, AsyncMiddlewareFlow(self, options))
@@ -455,7 +433,7 @@ class AsyncRealm:
 
         No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
         """
-        from realmid._async.middleware_flow import AsyncMiddlewareFlow
+        from realmid.middleware._async.flow import AsyncMiddlewareFlow
         from realmid.middleware.wsgi import RealmWSGIMiddleware
 
         return RealmWSGIMiddleware(app, AsyncMiddlewareFlow(self, options))
@@ -465,6 +443,6 @@ class AsyncRealm:
 
         ``mfa=True`` (default window) or ``mfa=MFARule(...)`` also demands a fresh MFA.
         """
-        from realmid._async.middleware_flow import AsyncMiddlewareFlow
+        from realmid.middleware._async.flow import AsyncMiddlewareFlow
 
         return AsyncMiddlewareFlow(self).dependency(mfa)

@@ -9,8 +9,9 @@ from realmid_api.api.roles import create_role, delete_role, list_roles, rename_r
 from realmid_api.models import RoleCreate, RolePatch, RoleRename
 from realmid_api.types import UNSET
 
-from realmid import _wire
+from realmid import _inputs
 from realmid._async.pagination import page_limit
+from realmid._http import new_idempotency_key
 from realmid.errors import BadRequestError
 from realmid.models import RoleDeleteResult, RoleListPage, RoleObject
 
@@ -45,7 +46,7 @@ class AsyncRoles:
             role = realm.roles.create("dispatch", permissions=["orders:read"])
         """
         body = RoleCreate(
-            name=_wire.non_empty("name", name),
+            name=_inputs.non_empty("name", name),
             display_name=display_name,
             permissions=None if permissions is None else [*permissions],
         )
@@ -54,7 +55,7 @@ class AsyncRoles:
             RoleObject,
             platform_id=self._realm.realm_id,
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
 
     async def list(self, *, cursor: str | None = None, limit: int | None = None) -> RoleListPage:
@@ -99,7 +100,7 @@ class AsyncRoles:
             update_role.asyncio_detailed,
             RoleObject,
             platform_id=self._realm.realm_id,
-            role_id=_wire.path_id("role_id", role_id),
+            role_id=_inputs.path_id("role_id", role_id),
             body=body,
         )
 
@@ -112,8 +113,8 @@ class AsyncRoles:
             rename_role.asyncio_detailed,
             RoleObject,
             platform_id=self._realm.realm_id,
-            role_id=_wire.path_id("role_id", role_id),
-            body=RoleRename(to=_wire.non_empty("to", to)),
+            role_id=_inputs.path_id("role_id", role_id),
+            body=RoleRename(to=_inputs.non_empty("to", to)),
         )
 
     async def delete(self, role_id: str) -> RoleDeleteResult:
@@ -127,5 +128,5 @@ class AsyncRoles:
             delete_role.asyncio_detailed,
             RoleDeleteResult,
             platform_id=self._realm.realm_id,
-            role_id=_wire.path_id("role_id", role_id),
+            role_id=_inputs.path_id("role_id", role_id),
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from realmid_api.api.admin import admin_search, admin_stats, list_admin_events, list_admin_platforms
 from realmid_api.types import UNSET, Unset
 
-from realmid import _wire
+from realmid import _inputs
 from realmid._sync.pagination import page_limit
 from realmid.errors import BadRequestError
 from realmid.models import (
@@ -186,7 +186,7 @@ class SyncAdmin:
         return self._realm._call(
             admin_search.sync_detailed,
             AdminSearchResponse,
-            q=_wire.non_empty("q", q),
+            q=_inputs.non_empty("q", q),
             limit=UNSET if limit is None or limit <= 0 else limit,
         )
 

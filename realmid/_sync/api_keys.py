@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from realmid_api.api.api_keys import create_api_key, list_api_keys, revoke_api_key
 from realmid_api.models import APIKey, APIKeyCreate, APIKeyPage
 
-from realmid import _wire
+from realmid import _inputs
+from realmid._http import new_idempotency_key
 from realmid._sync.pagination import Paginated
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class SyncApiKeys:
             vault.put("realmid", key.secret)
         """
         body = APIKeyCreate(
-            display_name=_wire.non_empty("display_name", display_name),
+            display_name=_inputs.non_empty("display_name", display_name),
             scopes=None if scopes is None else [*scopes],
         )
         wire = self._realm._call(
@@ -41,7 +42,7 @@ class SyncApiKeys:
             APIKey,
             platform_id=self._realm.realm_id,
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
         return wire
 
@@ -62,6 +63,6 @@ class SyncApiKeys:
             revoke_api_key.sync_detailed,
             APIKey,
             platform_id=self._realm.realm_id,
-            key_id=_wire.path_id("key_id", key_id),
+            key_id=_inputs.path_id("key_id", key_id),
         )
         return wire

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from realmid_api.api.domains import claim_domain, verify_domain
 from realmid_api.models import DomainClaimRequest, DomainVerifyRequest
 
-from realmid import _wire
+from realmid import _inputs
+from realmid._http import new_idempotency_key
 from realmid.models import DomainClaim, DomainVerifyResult
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ class SyncDomains:
         return self._realm._call(
             claim_domain.sync_detailed,
             DomainClaim,
-            body=DomainClaimRequest(hostname=_wire.hostname("hostname", hostname)),
-            idempotency_key=_wire.idempotency_key(),
+            body=DomainClaimRequest(hostname=_inputs.hostname("hostname", hostname)),
+            idempotency_key=new_idempotency_key(),
         )
 
     def verify(self, claim_token: str) -> DomainVerifyResult:
@@ -45,5 +46,5 @@ class SyncDomains:
         return self._realm._call(
             verify_domain.sync_detailed,
             DomainVerifyResult,
-            body=DomainVerifyRequest(claim_token=_wire.non_empty("claim_token", claim_token)),
+            body=DomainVerifyRequest(claim_token=_inputs.non_empty("claim_token", claim_token)),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
-from realmid._concurrency import SyncPageFetch
+from realmid._faces import SyncPageFetch
 from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.models import Page
 

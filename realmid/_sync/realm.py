@@ -21,14 +21,15 @@ from realmid_api.types import UNSET, Response
 
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
-from realmid._concurrency import SyncLock, SyncOp
 from realmid._config import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
     RealmConfig,
     RetryPolicy,
 )
+from realmid._faces import SyncLock, SyncOp, cache_for_sync_face
 from realmid._http import USER_AGENT, RealmTransport
+from realmid._inputs import forwarded_headers, header_value
 from realmid._sync.admin import SyncAdmin
 from realmid._sync.api_keys import SyncApiKeys
 from realmid._sync.auth import SyncAuth
@@ -40,7 +41,6 @@ from realmid._sync.pagination import Paginated
 from realmid._sync.roles import SyncRoles
 from realmid._sync.tenants import SyncTenants
 from realmid._sync.tokens import TokensClient
-from realmid._wire import forwarded_headers, header_value
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -50,11 +50,7 @@ from realmid.errors import (
 )
 from realmid.jwks import JwksCache, jwks_url
 from realmid.models import Page, RealmInfo
-from realmid.revocation import (
-    MemRevocationCache,
-    RevocationCache,
-    cache_for_sync_face,
-)
+from realmid.revocation import MemRevocationCache, RevocationCache
 from realmid.verify import Claims, Verifier
 
 if TYPE_CHECKING:
@@ -161,7 +157,8 @@ class Realm:
         )
         # `is None`, not `or`: an empty cache is falsy (it has a len()).
         self.tokens = TokensClient(
-            MemRevocationCache(config.clock) if self._revocation is None else self._revocation
+            MemRevocationCache(config.clock) if self._revocation is None else self._revocation,
+            logger=config.logger,
         )
         self._verifier: Verifier | None = None
         self._verifier_lock = SyncLock()
@@ -274,24 +271,6 @@ class Realm:
             return Page(items=list(body.items), next_cursor=next_cursor, total=total)
 
         return Paginated(fetch, limit=limit)
-
-    def _park_revoked(self, access_token: str, *, configured_only: bool = True) -> None:
-        """After a successful logout, park the token's ``jti`` in ``realm.tokens``' cache.
-
-        ``auth.logout`` parks only when a ``revocation=`` cache was configured (the
-        reference's Logout: nil → no-op); the middleware's logout route parks either way, as
-        the reference's ``Tokens.RevokeOnLogout`` does. A cache failure is logged, never
-        raised: the server-side refresh revocation is the load-bearing part of a logout.
-        """
-        if configured_only and self._revocation is None:
-            return
-        try:
-            self.tokens.mark_revoked(access_token)
-        except Exception as exc:
-            self._config.logger.warning(
-                "realmid: logout succeeded but the token could not be parked as revoked (%s)",
-                type(exc).__name__,
-            )
 
     def verify(self, token: str, audience: str | None = None) -> Claims:
         """Verify an RS256 access token locally and return its claims.
@@ -444,7 +423,7 @@ class Realm:
 
         No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
         """
-        from realmid._sync.middleware_flow import SyncMiddlewareFlow
+        from realmid.middleware._sync.flow import SyncMiddlewareFlow
         from realmid.middleware.asgi import RealmASGIMiddleware
 
         return RealmASGIMiddleware(app, SyncMiddlewareFlow(self, options))
@@ -456,7 +435,7 @@ class Realm:
 
         No I/O here. See :class:`realmid.middleware.MiddlewareOptions` for what it does.
         """
-        from realmid._sync.middleware_flow import SyncMiddlewareFlow
+        from realmid.middleware._sync.flow import SyncMiddlewareFlow
         from realmid.middleware.wsgi import RealmWSGIMiddleware
 
         return RealmWSGIMiddleware(app, SyncMiddlewareFlow(self, options))
@@ -466,6 +445,6 @@ class Realm:
 
         ``mfa=True`` (default window) or ``mfa=MFARule(...)`` also demands a fresh MFA.
         """
-        from realmid._sync.middleware_flow import SyncMiddlewareFlow
+        from realmid.middleware._sync.flow import SyncMiddlewareFlow
 
         return SyncMiddlewareFlow(self).dependency(mfa)

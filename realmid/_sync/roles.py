@@ -11,7 +11,8 @@ from realmid_api.api.roles import create_role, delete_role, list_roles, rename_r
 from realmid_api.models import RoleCreate, RolePatch, RoleRename
 from realmid_api.types import UNSET
 
-from realmid import _wire
+from realmid import _inputs
+from realmid._http import new_idempotency_key
 from realmid._sync.pagination import page_limit
 from realmid.errors import BadRequestError
 from realmid.models import RoleDeleteResult, RoleListPage, RoleObject
@@ -47,7 +48,7 @@ class SyncRoles:
             role = realm.roles.create("dispatch", permissions=["orders:read"])
         """
         body = RoleCreate(
-            name=_wire.non_empty("name", name),
+            name=_inputs.non_empty("name", name),
             display_name=display_name,
             permissions=None if permissions is None else [*permissions],
         )
@@ -56,7 +57,7 @@ class SyncRoles:
             RoleObject,
             platform_id=self._realm.realm_id,
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
 
     def list(self, *, cursor: str | None = None, limit: int | None = None) -> RoleListPage:
@@ -101,7 +102,7 @@ class SyncRoles:
             update_role.sync_detailed,
             RoleObject,
             platform_id=self._realm.realm_id,
-            role_id=_wire.path_id("role_id", role_id),
+            role_id=_inputs.path_id("role_id", role_id),
             body=body,
         )
 
@@ -114,8 +115,8 @@ class SyncRoles:
             rename_role.sync_detailed,
             RoleObject,
             platform_id=self._realm.realm_id,
-            role_id=_wire.path_id("role_id", role_id),
-            body=RoleRename(to=_wire.non_empty("to", to)),
+            role_id=_inputs.path_id("role_id", role_id),
+            body=RoleRename(to=_inputs.non_empty("to", to)),
         )
 
     def delete(self, role_id: str) -> RoleDeleteResult:
@@ -129,5 +130,5 @@ class SyncRoles:
             delete_role.sync_detailed,
             RoleDeleteResult,
             platform_id=self._realm.realm_id,
-            role_id=_wire.path_id("role_id", role_id),
+            role_id=_inputs.path_id("role_id", role_id),
         )

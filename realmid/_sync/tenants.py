@@ -43,7 +43,8 @@ from realmid_api.models import (
     UserStatusUpdate,
 )
 
-from realmid import _wire
+from realmid import _inputs
+from realmid._http import new_idempotency_key
 from realmid._sync.pagination import Paginated
 from realmid.errors import BadRequestError
 from realmid.models import (
@@ -87,7 +88,7 @@ class SyncTenants:
                                           allowed_domains=["acme.com"])
         """
         body = TenantCreate(
-            display_name=_wire.non_empty("display_name", display_name),
+            display_name=_inputs.non_empty("display_name", display_name),
             allowed_domains=None if allowed_domains is None else [*allowed_domains],
             signup_mode=signup_mode,
         )
@@ -95,13 +96,13 @@ class SyncTenants:
             create_tenant.sync_detailed,
             Tenant,
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
 
     def get(self, tenant_id: str) -> Tenant:
         """One tenant; ``RealmError(not_found)`` when the realm has no such tenant."""
         return self._realm._call(
-            get_tenant.sync_detailed, Tenant, tenant_id=_wire.path_id("tenant_id", tenant_id)
+            get_tenant.sync_detailed, Tenant, tenant_id=_inputs.path_id("tenant_id", tenant_id)
         )
 
     def list(self, *, limit: int | None = None) -> Paginated[Tenant]:
@@ -125,14 +126,14 @@ class SyncTenants:
         return self._realm._call(
             update_tenant.sync_detailed,
             Tenant,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            body=TenantPatch(display_name=_wire.non_empty("display_name", display_name)),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            body=TenantPatch(display_name=_inputs.non_empty("display_name", display_name)),
         )
 
     def delete(self, tenant_id: str) -> None:
         """Delete a tenant with its memberships, invitations and sessions."""
         self._realm._send(
-            delete_tenant.sync_detailed, tenant_id=_wire.path_id("tenant_id", tenant_id)
+            delete_tenant.sync_detailed, tenant_id=_inputs.path_id("tenant_id", tenant_id)
         )
 
     def transfer_owner(self, tenant_id: str, new_owner_user_id: str) -> Tenant:
@@ -142,12 +143,12 @@ class SyncTenants:
         is ``not_found``. This is the only way to make someone ``owner``.
         """
         body = TransferOwnerRequest(
-            new_owner_user_id=_wire.non_empty("new_owner_user_id", new_owner_user_id)
+            new_owner_user_id=_inputs.non_empty("new_owner_user_id", new_owner_user_id)
         )
         return self._realm._call(
             transfer_tenant_owner.sync_detailed,
             Tenant,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
             body=body,
         )
 
@@ -158,11 +159,11 @@ class SyncTenants:
 
             tenant = realm.tenants.update_config(tenant.id, {"theme": {"color": "teal"}})
         """
-        body = TenantConfigPatch.from_dict(_wire.json_object("patch", patch))
+        body = TenantConfigPatch.from_dict(_inputs.json_object("patch", patch))
         return self._realm._call(
             update_tenant_config.sync_detailed,
             Tenant,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
             body=body,
         )
 
@@ -184,9 +185,9 @@ class SyncTenants:
         return self._realm._call(
             update_user_role.sync_detailed,
             UpdateUserRoleResult,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            user_id=_wire.path_id("user_id", user_id),
-            body=UserRoleUpdate(role=_wire.non_empty("role", role)),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            user_id=_inputs.path_id("user_id", user_id),
+            body=UserRoleUpdate(role=_inputs.non_empty("role", role)),
         )
 
     def claim_domain(
@@ -205,14 +206,14 @@ class SyncTenants:
         given as a URL or origin; it is reduced to its hostname (``realmid.normalize_origin``).
         ``realm_id`` defaults to this handle's realm.
         """
-        body = TenantDomainClaimRequest(domain=_wire.hostname("domain", domain), method=method)
+        body = TenantDomainClaimRequest(domain=_inputs.hostname("domain", domain), method=method)
         return self._realm._call(
             claim_tenant_domain.sync_detailed,
             TenantDomainClaim,
             platform_id=_realm_id(self._realm, realm_id),
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
 
     def verify_domain(
@@ -227,8 +228,8 @@ class SyncTenants:
             verify_tenant_domain.sync_detailed,
             DomainVerifyResult,
             platform_id=_realm_id(self._realm, realm_id),
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            domain=_wire.hostname("domain", domain),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            domain=_inputs.hostname("domain", domain),
         )
 
 
@@ -244,13 +245,13 @@ class SyncInvitations:
         The user joins on their first login with that (verified) email. ``owner`` cannot be
         granted by invitation; an existing member or a pending invitation is ``conflict``.
         """
-        body = InvitationCreate(email=_wire.non_empty("email", email), role=role)
+        body = InvitationCreate(email=_inputs.non_empty("email", email), role=role)
         return self._realm._call(
             create_invitation.sync_detailed,
             Invitation,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
             body=body,
-            idempotency_key=_wire.idempotency_key(),
+            idempotency_key=new_idempotency_key(),
         )
 
     def list(self, tenant_id: str, *, limit: int | None = None) -> Paginated[Invitation]:
@@ -259,15 +260,15 @@ class SyncInvitations:
             list_invitations.sync_detailed,
             InvitationPage,
             limit=limit,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
         )
 
     def delete(self, tenant_id: str, invitation_id: str) -> None:
         """Withdraw a pending invitation (``not_found`` once accepted or withdrawn)."""
         self._realm._send(
             delete_invitation.sync_detailed,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            invitation_id=_wire.path_id("invitation_id", invitation_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            invitation_id=_inputs.path_id("invitation_id", invitation_id),
         )
 
 
@@ -282,8 +283,8 @@ class SyncUsers:
         return self._realm._call(
             get_user.sync_detailed,
             User,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            user_id=_wire.path_id("user_id", user_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            user_id=_inputs.path_id("user_id", user_id),
         )
 
     def list(self, tenant_id: str, *, limit: int | None = None) -> Paginated[User]:
@@ -292,7 +293,7 @@ class SyncUsers:
             list_users.sync_detailed,
             UserPage,
             limit=limit,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
         )
 
     def update_status(self, tenant_id: str, user_id: str, status: UserStatus | str) -> User:
@@ -309,8 +310,8 @@ class SyncUsers:
         return self._realm._call(
             update_user_status.sync_detailed,
             User,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            user_id=_wire.path_id("user_id", user_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            user_id=_inputs.path_id("user_id", user_id),
             body=UserStatusUpdate(status=wanted.value),
         )
 
@@ -323,8 +324,8 @@ class SyncUsers:
         wire = self._realm._call(
             enroll_user_mfa.sync_detailed,
             MFAEnrollResult,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            user_id=_wire.path_id("user_id", user_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            user_id=_inputs.path_id("user_id", user_id),
         )
         return wire
 
@@ -332,19 +333,19 @@ class SyncUsers:
         """Turn the pending enrollment on with a current TOTP code (``invalid_otp`` if wrong)."""
         self._realm._send(
             confirm_user_mfa.sync_detailed,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            user_id=_wire.path_id("user_id", user_id),
-            body=MfaConfirmRequest(code=_wire.non_empty("code", code)),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            user_id=_inputs.path_id("user_id", user_id),
+            body=MfaConfirmRequest(code=_inputs.non_empty("code", code)),
         )
 
     def reset_mfa(self, tenant_id: str, user_id: str) -> None:
         """Remove the user's second factor (and any pending enrollment)."""
         self._realm._send(
             reset_user_mfa.sync_detailed,
-            tenant_id=_wire.path_id("tenant_id", tenant_id),
-            user_id=_wire.path_id("user_id", user_id),
+            tenant_id=_inputs.path_id("tenant_id", tenant_id),
+            user_id=_inputs.path_id("user_id", user_id),
         )
 
 
 def _realm_id(realm: Realm, realm_id: str | None) -> str:
-    return realm.realm_id if realm_id is None else _wire.path_id("realm_id", realm_id)
+    return realm.realm_id if realm_id is None else _inputs.path_id("realm_id", realm_id)

@@ -10,7 +10,7 @@ Build one from a realm handle; construction does no I/O::
     app = realm.wsgi_middleware(app, options)      # Flask, Django, any WSGI app
 
 Route code reads the verified claims with :func:`realmid.claims_from`. The decisions live in
-:mod:`realmid.middleware.core` (sans-IO); the I/O sequence in ``realmid._async.middleware_flow``
+:mod:`realmid.middleware.core` (sans-IO); the I/O sequence in ``realmid.middleware._async.flow``
 (its sync twin is generated); :mod:`.asgi` and :mod:`.wsgi` adapt it to the two interfaces.
 FastAPI and Flask helpers are in :mod:`.fastapi` and :mod:`.flask` (optional extras: nothing
 here imports Starlette, FastAPI or Flask).

@@ -26,8 +26,8 @@ from realmid.middleware.claims import ASGI_STATE_KEY
 from realmid.middleware.core import Exempt, Handle, MiddlewareCore, Reply, RequestView
 
 if TYPE_CHECKING:
-    from realmid._async.middleware_flow import AsyncMiddlewareFlow
-    from realmid._sync.middleware_flow import SyncMiddlewareFlow
+    from realmid.middleware._async.flow import AsyncMiddlewareFlow
+    from realmid.middleware._sync.flow import SyncMiddlewareFlow
 
 __all__ = ["ASGIApp", "RealmASGIMiddleware", "view_of_scope"]
 

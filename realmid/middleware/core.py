@@ -1,7 +1,7 @@
 """The middleware's sans-IO core (SPEC §10): every decision, no I/O.
 
 The I/O sequence (verify, mint a challenge, call the issuer) is written once, as async, in
-``realmid/_async/middleware_flow.py``, with a generated sync twin; the ASGI and WSGI
+``realmid/middleware/_async/flow.py``, with a generated sync twin; the ASGI and WSGI
 adapters (``realmid.middleware.asgi`` / ``.wsgi``) move bytes. Everything they decide with
 is here:
 

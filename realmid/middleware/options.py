@@ -16,7 +16,6 @@ Path patterns ("globs") are matched against the request path, whole:
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -25,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from realmid._inputs import duration
 from realmid.errors import BadRequestError
 from realmid.middleware.paths import compile_globs
 
@@ -157,16 +157,9 @@ def is_glob(pattern: str) -> bool:
 
 
 def seconds_of(value: object, name: str) -> float:
-    """A duration (``timedelta`` or seconds) as finite float seconds."""
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
-    if not math.isfinite(seconds):
-        raise BadRequestError(f"{name} must be finite")
-    return seconds
+    """A duration (``timedelta`` or seconds) as finite float seconds; negative allowed (the
+    reference reads a negative max-age as zero)."""
+    return duration(value, name, allow_negative=True)
 
 
 def _boolean(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -24,8 +24,8 @@ from realmid.middleware.claims import WSGI_ENVIRON_KEY
 from realmid.middleware.core import Exempt, Handle, MiddlewareCore, Reply, RequestView
 
 if TYPE_CHECKING:
-    from realmid._async.middleware_flow import AsyncMiddlewareFlow
-    from realmid._sync.middleware_flow import SyncMiddlewareFlow
+    from realmid.middleware._async.flow import AsyncMiddlewareFlow
+    from realmid.middleware._sync.flow import SyncMiddlewareFlow
 
 __all__ = ["RealmWSGIMiddleware", "WSGIApp", "view_of_environ"]
 

@@ -19,7 +19,7 @@ from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.jwks import AsyncJwksCache, JwksCache
 from realmid.middleware import MFARule, MiddlewareOptions
 from realmid.middleware.core import MiddlewareCore
-from realmid.origins import normalize_origin
+from realmid.origin_names import normalize_origin
 from realmid.revocation import MemRevocationCache
 from realmid.testing import RealmEmulator
 from realmid.verify import AsyncVerifier, Verifier

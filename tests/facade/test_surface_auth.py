@@ -10,10 +10,11 @@ import pytest
 from realmid_api.models import Session as WireSession
 
 import realmid
-from realmid import _wire
-from realmid.errors import BadRequestError, ErrorCode, RealmError, is_code
+from realmid._async.auth import _user_from_token
+from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError, is_code
 from realmid.models import MFAChallenge, MintResult, Session
 from realmid.testing import RealmEmulator, SeededUser
+from realmid.verify import unverified_claims
 
 from .support import call, collect
 from .surface_support import error_of, login, member, open_realm, unique, wrong_code
@@ -145,14 +146,14 @@ def test_user_is_read_from_the_access_token_when_the_answer_omits_it() -> None:
             "role": "member",
         }
     )
-    session = _wire.session(wire)
+    session = _user_from_token(wire)
     assert session.user is not None
     assert (session.user.id, session.user.email) == ("usr_from_token", "tok@example.test")
     assert session.tenants is None  # absent is None
     assert session.expires_at is None
     # Not a JWT at all: the user stays empty rather than failing the login.
     opaque = WireSession.from_dict({"access_token": "opaque", "refresh_token": "r"})
-    user = _wire.session(opaque).user
+    user = _user_from_token(opaque).user
     assert user is not None
     assert user.id is None
 
@@ -182,7 +183,7 @@ async def test_mfa_required_then_verify_with_a_totp_code(
         assert wrong.code is ErrorCode.INVALID_OTP
         session = await call(realm.auth.mfa_verify(challenge, mfa_user.totp_now()))
         assert session.user.id == mfa_user.id
-        claims = _wire.unverified_claims(session.access_token)
+        claims = unverified_claims(session.access_token)
         assert {"otp", "mfa"} <= set(claims["amr"])
         # A challenge answers once.
         used = await error_of(lambda: realm.auth.mfa_verify(challenge, mfa_user.totp_now()))
@@ -228,7 +229,7 @@ async def test_step_up_through_mint_mfa_challenge(
         first = await call(
             realm.auth.mfa_verify(details["mfa_challenge_token"], mfa_user.totp_now())
         )
-        first_mfa_at = _wire.unverified_claims(first.access_token)["mfa_at"]
+        first_mfa_at = unverified_claims(first.access_token)["mfa_at"]
         emulator.advance(600)
         challenge = await call(
             realm.auth.mint_mfa_challenge(first.access_token, on_behalf_of_ip="203.0.113.5")
@@ -245,7 +246,7 @@ async def test_step_up_through_mint_mfa_challenge(
         fresh = await call(
             realm.auth.mfa_verify(challenge.mfa_challenge_token, mfa_user.totp_now())
         )
-        fresh_claims = _wire.unverified_claims(fresh.access_token)
+        fresh_claims = unverified_claims(fresh.access_token)
         assert fresh_claims["mfa_at"] >= first_mfa_at + 600
         # After the user-bearer call, calls ride the platform token again.
         await call(realm.tenants.get(mfa_user.tenant_id or ""))
@@ -290,7 +291,7 @@ async def test_token_rotates_switches_tenant_and_merges_claims(
         assert isinstance(minted, MintResult)
         assert (minted.tenant_id, minted.role) == (second, "member")
         assert minted.refresh_token != session.refresh_token
-        claims = _wire.unverified_claims(minted.access_token)
+        claims = unverified_claims(minted.access_token)
         assert (claims["plan"], claims["tenant_id"]) == ("pro", second)
         stale = await error_of(lambda: realm.auth.token(session.refresh_token))
         assert stale.code is ErrorCode.UNAUTHORIZED
@@ -311,33 +312,48 @@ async def test_logout_revokes_and_parks_the_access_token(
     user = member(emulator)
     parked: list[str] = []
 
-    async def park_async(access_token: str) -> None:
-        parked.append(access_token)
-
-    def park_sync(access_token: str) -> None:
-        parked.append(access_token)
-
     async with open_realm(face, emulator) as (realm, sent):
-        monkeypatch.setattr(realm, "_park_revoked", park_async if face == "async" else park_sync)
+        mark = realm.tokens.mark_revoked
+
+        def spy(access_token: str) -> Any:
+            parked.append(access_token)
+            return mark(access_token)
+
+        monkeypatch.setattr(realm.tokens, "mark_revoked", spy)
         session = await login(realm, emulator, user)
         other = await login(realm, emulator, user)
         await call(realm.auth.logout(other.refresh_token))
         assert parked == []  # no access token given: nothing to park
         await call(realm.auth.logout(session.refresh_token, access_token=session.access_token))
         assert parked == [session.access_token]
+        # Parked in realm.tokens (the default memory cache here): verify refuses it now.
+        assert isinstance(
+            await error_of(lambda: realm.verify(session.access_token)), TokenRevokedError
+        )
         assert (
             await error_of(lambda: realm.auth.token(session.refresh_token))
         ).code == "unauthorized"
         logout = [s for s in sent.sent if s.path == "/auth/logout"][-1]
         # The access token is parked locally; it never goes to the issuer.
         assert session.access_token not in logout.text()
-        # A failed logout parks nothing: the reference parks after success only.
+        # The issuer could not act (503): the token is parked anyway (fail closed), and the
+        # error still reaches the caller.
+        third = await login(realm, emulator, user)
         emulator.faults.fail_next(1, status=503, path_prefix="/auth/logout")
         failed = await error_of(
-            lambda: realm.auth.logout(session.refresh_token, access_token="a.b.c")
+            lambda: realm.auth.logout(third.refresh_token, access_token=third.access_token)
         )
         assert failed.code is ErrorCode.SERVER_ERROR
-        assert parked == [session.access_token]
+        assert parked[-1] == third.access_token
+        # The issuer answered (a 400 is a decision): nothing is parked.
+        fourth = await login(realm, emulator, user)
+        emulator.faults.answer_next(400, "bad request", path_prefix="/auth/logout")
+        refused = await error_of(
+            lambda: realm.auth.logout(fourth.refresh_token, access_token=fourth.access_token)
+        )
+        assert refused.code is ErrorCode.BAD_REQUEST
+        assert fourth.access_token not in parked
+        assert (await call(realm.verify(fourth.access_token))).sub
         # No refresh token: the issuer uses the caller's current session (204 either way).
         await call(realm.auth.logout())
         assert body_of([s for s in sent.sent if s.path == "/auth/logout"][-1]) == {}
@@ -353,7 +369,7 @@ async def test_otp_login(face: str, emulator: RealmEmulator) -> None:
         otp = await call(realm.otp.issue(manager.email, "login", user_id=manager.id))
         session = await call(realm.auth.otp_login(manager.email.upper(), otp.value))
         assert session.user.id == manager.id
-        assert "otp" in _wire.unverified_claims(session.access_token)["amr"]
+        assert "otp" in unverified_claims(session.access_token)["amr"]
         reused = await error_of(lambda: realm.auth.otp_login(manager.email, otp.value))
         assert reused.code is ErrorCode.INVALID_CREDENTIALS
         assert reused.http_status == 401
@@ -422,7 +438,7 @@ async def test_sessions_in_the_public_client_shape(face: str, emulator: RealmEmu
         request = [s for s in sent.sent if s.path == "/auth/sessions"][-1]
         assert request.headers["authorization"] == f"Bearer {session.access_token}"
         assert "x-on-behalf-of-user" not in request.headers
-        mine = _wire.unverified_claims(other.access_token)["sid"]
+        mine = unverified_claims(other.access_token)["sid"]
         await call(realm.auth.revoke_session(mine, user_bearer=session.access_token))
         revoke = [s for s in sent.sent if s.method == "DELETE"][-1]
         assert revoke.headers["authorization"] == f"Bearer {session.access_token}"

@@ -10,7 +10,7 @@ import pytest
 import realmid
 from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.models import Origin, OriginClaim
-from realmid.origins import normalize_origin
+from realmid.origin_names import normalize_origin
 from realmid.testing import RealmEmulator
 
 from .support import call, close, collect, many_at_once

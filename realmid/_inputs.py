@@ -1,24 +1,23 @@
-"""Sans-IO helpers the resources share: input checks before any I/O, and the thin steps the
-facade adds to a generated model (``session``).
+"""The checks every argument passes before any I/O: one home for "what input is refused".
 
-Nothing here sends a request; both faces (``realmid/_async`` and its generated twin) use
-the same functions.
+Each refusal is a :class:`~realmid.BadRequestError` (a ValueError) naming the parameter,
+never echoing a value that may be a credential. Both faces (``realmid/_async`` and its
+generated twin), the revocation caches, the verifier and the configuration use them.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-import uuid
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
-from realmid_api.models import Session, UserSummary
 from realmid_api.types import UNSET, Unset
 
 from realmid.errors import BadRequestError, ErrorCode
-from realmid.origins import normalize_origin
-from realmid.verify import unverified_claims
+from realmid.origin_names import normalize_origin
 
 # Header values the SDK forwards: printable ASCII, no leading/trailing space, so nobody can
 # smuggle a second header (CR/LF) through a user id, an IP or a bearer (as realm.request).
@@ -49,9 +48,6 @@ _RESERVED_HEADERS = frozenset(
 # The partner OTP purpose tag (contract: IssueRequest.purpose).
 PURPOSE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_SUBJECT_REF = 256
-
-
-# ---------------------------------------------------------------------- input checks
 
 
 def header_value(name: str, value: str) -> str:
@@ -148,40 +144,62 @@ def check_subject_ref(subject_ref: str) -> str:
     return subject_ref
 
 
-def idempotency_key() -> str:
-    """A fresh key for one creating POST; the transport retries reuse it (no double create)."""
-    return str(uuid.uuid4())
-
-
-# ---------------------------------------------------------------------- the facade's steps
-
-
-def text(value: object) -> str:
-    """A wire string member, or "" when absent (None) or not a string."""
-    return value if isinstance(value, str) else ""
-
-
-def session(wire: Session) -> Session:
-    """The behaviour the facade adds to a generated Session, applied in place.
-
-    - ``user`` comes from the access token's ``sub``/``email`` claims when the answer leaves
-      it out (the reference: "User is populated from the access JWT's claims when the wire
-      response omits it"); read, not verified: the issuer just handed the token over.
-    - a tenant named ``id`` (older issuers) is read as ``tenant_id``.
-    """
-    if wire.access_token and (wire.user is None or not wire.user.id):
-        claims = unverified_claims(wire.access_token) or {}
-        wire.user = UserSummary(
-            id=text(claims.get("sub")) or None, email=text(claims.get("email")) or None
-        )
-    for ref in wire.tenants or ():
-        if not ref.tenant_id and ref.id:
-            ref.tenant_id = ref.id
-    return wire
-
-
 def json_object(name: str, value: Mapping[str, Any]) -> dict[str, Any]:
     """A mapping argument as a plain dict; anything else is a BadRequestError before any I/O."""
     if not isinstance(value, Mapping):
         raise BadRequestError(f"{name} must be a mapping")
     return dict(value)
+
+
+def duration(
+    value: object, name: str, *, allow_zero: bool = True, allow_negative: bool = False
+) -> float:
+    """A duration, given as a ``timedelta`` or a number of seconds, as finite float seconds.
+
+    Refused: a bool, anything that is not a number or a timedelta, NaN and infinities, and
+    (unless allowed) a negative or zero duration.
+
+    >>> duration(timedelta(minutes=1), "ttl"), duration(0.5, "timeout", allow_zero=False)
+    (60.0, 0.5)
+    """
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        raise BadRequestError(f"{name} must be a timedelta or a number of seconds")
+    if not math.isfinite(seconds):
+        raise BadRequestError(f"{name} must be a finite duration, got {value!r}")
+    if seconds < 0 and not allow_negative:
+        raise BadRequestError(f"{name} must be a non-negative duration, got {value!r}")
+    if seconds == 0 and not allow_zero:
+        raise BadRequestError(f"{name} must be a positive duration, got {value!r}")
+    return seconds
+
+
+# The longest jti anything accepts: the verifier refuses a longer one as ``malformed``
+# (realmid.verify and realmid.revocation re-export this constant) and every cache refuses to
+# store it, so a token that verifies can always be revoked.
+MAX_JTI_CHARS = 1024
+
+
+def jti(value: object) -> str:
+    """A token id a revocation cache may store: a non-empty string of at most 1024 chars."""
+    if not isinstance(value, str) or not value or len(value) > MAX_JTI_CHARS:
+        raise BadRequestError(f"jti must be a non-empty string of at most {MAX_JTI_CHARS} chars")
+    return value
+
+
+def expiry(expires_at: object) -> float:
+    """An expiry as unix seconds, from a number or a timezone-aware ``datetime``."""
+    if isinstance(expires_at, datetime):
+        if expires_at.tzinfo is None:
+            # A naive datetime would be read in the host's zone: off by hours, silently.
+            raise BadRequestError("expires_at must be a timezone-aware datetime (or unix seconds)")
+        return expires_at.timestamp()
+    if isinstance(expires_at, bool) or not isinstance(expires_at, int | float):
+        raise BadRequestError("expires_at must be unix seconds (a number) or a datetime")
+    value = float(expires_at)
+    if not math.isfinite(value):
+        raise BadRequestError("expires_at must be finite")
+    return value

@@ -35,9 +35,6 @@ from realmid.verify import Claims
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
-# A failure of the issuer call itself, after which a logout still parks the access token.
-_FAIL_CLOSED = frozenset({ErrorCode.NETWORK, ErrorCode.SERVER_ERROR, ErrorCode.RATE_LIMITED})
-
 
 class AsyncMiddlewareFlow:
     """One configured middleware's I/O on the async face (the adapters drive it)."""
@@ -148,17 +145,17 @@ class AsyncMiddlewareFlow:
     async def _logout(self, view: RequestView, fields: dict[str, str]) -> Reply:
         refresh = self.core.refresh_token(view, fields)
         access = await self._verified_bearer(view)
+        # The route logs the user out of this app: its access token is refused from now on
+        # (realm.tokens, shared when a revocation cache is configured), by the one logout
+        # policy, realm.tokens.logout_then_park, which realm.auth.logout applies.
         try:
             if refresh is not None:
-                await self.realm.auth.logout(refresh, on_behalf_of_ip=view.client_ip)
-            if access is not None:
-                # The route logs the user out of this app: its access token is refused from
-                # now on (realm.tokens, shared when a revocation cache is configured).
-                await self.realm._park_revoked(access, configured_only=False)
+                await self.realm.auth.logout(
+                    refresh, access_token=access, on_behalf_of_ip=view.client_ip
+                )
+            elif access is not None:
+                await self.realm.tokens.logout_then_park(access, _nothing_to_tell)
         except RealmError as err:
-            if access is not None and err.code in _FAIL_CLOSED:
-                # Fail closed: the issuer could not be told, this process still refuses it.
-                await self.realm.tokens.mark_revoked(access)
             return self.core.error_reply(err, clear_cookie=True, view=view)
         return self.core.logout_reply(view)
 
@@ -195,3 +192,8 @@ class AsyncMiddlewareFlow:
                 raise helpers.RealmHTTPException(self.core.error_reply(err), err) from None
 
         return helpers.with_request_parameter(require_claims)
+
+
+async def _nothing_to_tell() -> None:
+    # No refresh token (cookie or body): no session the issuer could be told to end.
+    return None

@@ -1,0 +1,1 @@
+"""The middleware's async source. ``python -m generator`` derives ``realmid/middleware/_sync``."""
