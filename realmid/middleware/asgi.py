@@ -188,8 +188,7 @@ class RealmASGIMiddleware:
             return
         reply = self._core.error_reply(err)
         if self._hook is not None:
-            err.http_status = reply.status
-            answer = self._hook(err, scope)
+            answer = self._hook(self._core.hook_error(err, reply), scope)
             if inspect.isawaitable(answer):
                 answer = await answer
             if answer is not None:

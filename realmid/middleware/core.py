@@ -17,6 +17,7 @@ is here:
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -537,6 +538,19 @@ class MiddlewareCore:
         if clear_cookie and view is not None:
             headers.extend(self.clear_cookie_headers(view))
         return self.json_reply(status, payload, tuple(headers))
+
+    @staticmethod
+    def hook_error(err: RealmError, reply: Reply) -> RealmError:
+        """What an ``on_auth_failure`` hook is handed: a copy of ``err`` whose
+        ``http_status`` is the status of ``reply``, the answer the middleware would send.
+
+        A copy, so the error the flow raised (which may be cached or shared by the caller's
+        own handlers) is never rewritten by an adapter.
+        """
+        seen = copy.copy(err)
+        seen.http_status = reply.status
+        seen.__cause__, seen.__traceback__ = err.__cause__, err.__traceback__
+        return seen
 
     def session_reply(self, session: Session, view: RequestView) -> Reply:
         """A login / MFA-verify answer: the tokens, or the tenant choice."""

@@ -184,8 +184,7 @@ class RealmWSGIMiddleware:
         except RealmError as err:
             reply = core.error_reply(err)
             if self._hook is not None:
-                err.http_status = reply.status
-                answer = self._hook(err, environ)
+                answer = self._hook(core.hook_error(err, reply), environ)
                 if answer is not None:
                     return answer(environ, start_response)  # type: ignore[no-any-return]
             return respond(reply, start_response)

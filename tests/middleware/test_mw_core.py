@@ -485,3 +485,15 @@ def test_claims_from_sources() -> None:
 def test_core_refuses_foreign_options() -> None:
     with pytest.raises(BadRequestError):
         MiddlewareCore({"login_path": "/x"})  # type: ignore[arg-type]
+
+
+def test_the_hook_gets_a_copy_with_the_reply_status_and_the_error_is_left_alone() -> None:
+    core = MiddlewareCore(MiddlewareOptions())
+    cause = ValueError("root")
+    err = TokenRevokedError()
+    err.__cause__ = cause
+    reply = core.error_reply(err)
+    seen = core.hook_error(err, reply)
+    assert (seen.http_status, err.http_status) == (401, 0)
+    assert seen is not err and type(seen) is TokenRevokedError
+    assert (seen.code, seen.details, seen.__cause__) == (err.code, {"revoked": True}, cause)
