@@ -192,10 +192,12 @@ class PlatformTokenAuth(httpx.Auth):
         grant = PlatformApiKeyGrant(
             grant_type="platform_api_key", realm_id=self._realm_id, api_key=self._api_key
         )
-        return self._build(login._get_kwargs(body=grant))
+        return self._build(login.request_kwargs(body=grant))
 
     def _refresh_request(self, refresh_token: str) -> httpx.Request:
-        request = self._build(token._get_kwargs(body=TokenRequest(grant_type="platform_refresh")))
+        request = self._build(
+            token.request_kwargs(body=TokenRequest(grant_type="platform_refresh"))
+        )
         request.headers["Authorization"] = f"Bearer {refresh_token}"
         return request
 

@@ -50,6 +50,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import attrs
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
+from realmid_api.api.realm import get_jwks
 
 from realmid._http import BODY_LIMITS
 from realmid.errors import BadRequestError, ErrorCode, RealmError
@@ -64,7 +65,6 @@ __all__ = [
     "parse_jwks",
 ]
 
-JWKS_PATH = "/.well-known/jwks.json"
 DEFAULT_MAX_BYTES = 256 * 1024
 MAX_KID_CHARS = 256
 MIN_RSA_BITS = 2048
@@ -82,7 +82,9 @@ def jwks_url(issuer: str) -> str:
     >>> jwks_url("https://auth.realmid.dev/")
     'https://auth.realmid.dev/.well-known/jwks.json'
     """
-    return issuer.rstrip("/") + JWKS_PATH
+    # The path is the contract's (the generated ``get_jwks`` operation), not a copy of it.
+    path: str = get_jwks.request_kwargs()["url"]
+    return issuer.rstrip("/") + path
 
 
 # ------------------------------------------------------------------ strict decoding
@@ -634,13 +636,20 @@ class _JwksCore(Generic[ClientT]):
         return after_generation is None or after_generation == self._generation
 
     def _request_kwargs(self, deadline: float) -> dict[str, Any]:
+        # The contract's request (method, and whatever else the spec gives the operation),
+        # sent to this cache's URL and read here as a bounded stream.
+        wire = get_jwks.request_kwargs()
         return {
-            "method": "GET",
+            **wire,
             "url": self.url,
             # The realm's client attaches the platform token to every request; the JWKS is
             # public and must never receive one (nor need one).
             "auth": None,
-            "headers": {"Accept": "application/json", "Accept-Encoding": "identity"},
+            "headers": {
+                **wire.get("headers", {}),
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+            },
             "timeout": httpx.Timeout(self._timeout),
             "follow_redirects": False,
             # Honoured by the realm's transport (realmid._http): it reads every body inside

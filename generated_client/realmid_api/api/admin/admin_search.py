@@ -10,11 +10,27 @@ from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     q: str,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /admin/search`: Search platforms, tenants and users by a free-text query.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        q (str):
+        limit (int | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
 
     params: dict[str, Any] = {}
 
@@ -86,7 +102,7 @@ def sync_detailed(
         Response[AdminSearchResponse | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         q=q,
         limit=limit,
     )
@@ -145,7 +161,7 @@ async def asyncio_detailed(
         Response[AdminSearchResponse | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         q=q,
         limit=limit,
     )

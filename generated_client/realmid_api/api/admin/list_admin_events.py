@@ -10,7 +10,7 @@ from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     platform_id: str | Unset = UNSET,
     tenant_id: str | Unset = UNSET,
@@ -21,6 +21,28 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /admin/events`: The audit log, newest first, with filters and cursor paging.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str | Unset):
+        tenant_id (str | Unset):
+        actor_id (str | Unset):
+        kind (list[str] | Unset):
+        since (int | Unset):
+        until (int | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
 
     params: dict[str, Any] = {}
 
@@ -120,7 +142,7 @@ def sync_detailed(
         Response[AdminEventsResponse | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         tenant_id=tenant_id,
         actor_id=actor_id,
@@ -215,7 +237,7 @@ async def asyncio_detailed(
         Response[AdminEventsResponse | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         tenant_id=tenant_id,
         actor_id=actor_id,

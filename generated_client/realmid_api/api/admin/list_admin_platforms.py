@@ -10,7 +10,7 @@ from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     q: str | Unset = UNSET,
     status: list[str] | Unset = UNSET,
@@ -26,6 +26,33 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /admin/platforms`: Platforms (realms) with filters, sorting and cursor paging (SPEC §7.5).
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        q (str | Unset):
+        status (list[str] | Unset):
+        signup_mode (list[str] | Unset):
+        domain (str | Unset):
+        owner_user_id (str | Unset):
+        has_custom_domain (bool | Unset):
+        created_after (int | Unset):
+        created_before (int | Unset):
+        last_activity_after (int | Unset):
+        last_activity_before (int | Unset):
+        sort (str | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
 
     params: dict[str, Any] = {}
 
@@ -149,7 +176,7 @@ def sync_detailed(
         Response[AdminPlatformsResponse | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         q=q,
         status=status,
         signup_mode=signup_mode,
@@ -274,7 +301,7 @@ async def asyncio_detailed(
         Response[AdminPlatformsResponse | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         q=q,
         status=status,
         signup_mode=signup_mode,

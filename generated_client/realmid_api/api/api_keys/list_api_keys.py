@@ -11,12 +11,29 @@ from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     *,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /platforms/{platform_id}/api-keys`: List the realm's API keys (never their secrets).
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
 
     params: dict[str, Any] = {}
 
@@ -94,7 +111,7 @@ def sync_detailed(
         Response[APIKeyPage | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         cursor=cursor,
         limit=limit,
@@ -159,7 +176,7 @@ async def asyncio_detailed(
         Response[APIKeyPage | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         cursor=cursor,
         limit=limit,

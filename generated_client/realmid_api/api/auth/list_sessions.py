@@ -10,13 +10,32 @@ from ...models.session_info_page import SessionInfoPage
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     x_on_behalf_of_user: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /auth/sessions`: List the user's sessions.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(x_on_behalf_of_user, Unset):
         headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
@@ -102,7 +121,7 @@ def sync_detailed(
         Response[Error | SessionInfoPage]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         cursor=cursor,
         limit=limit,
         x_on_behalf_of_user=x_on_behalf_of_user,
@@ -179,7 +198,7 @@ async def asyncio_detailed(
         Response[Error | SessionInfoPage]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         cursor=cursor,
         limit=limit,
         x_on_behalf_of_user=x_on_behalf_of_user,

@@ -12,12 +12,31 @@ from ...models.user_login_request import UserLoginRequest
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: PlatformApiKeyGrant | UserLoginRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /auth/login`: Exchange an API key for platform tokens, or a provider token for a user
+    session.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (PlatformApiKeyGrant | UserLoginRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(origin, Unset):
         headers["Origin"] = origin
@@ -115,7 +134,7 @@ def sync_detailed(
         Response[Error | Session]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -206,7 +225,7 @@ async def asyncio_detailed(
         Response[Error | Session]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

@@ -10,12 +10,30 @@ from ...models.logout_request import LogoutRequest
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: LogoutRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /auth/logout`: Revoke a refresh token (the user's session).
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (LogoutRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(origin, Unset):
         headers["Origin"] = origin
@@ -91,7 +109,7 @@ def sync_detailed(
         Response[Any | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -162,7 +180,7 @@ async def asyncio_detailed(
         Response[Any | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

@@ -10,10 +10,26 @@ from ...models.mfa_challenge import MFAChallenge
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /auth/mfa/challenge`: Mint a step-up MFA challenge for the bearer's session.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        x_on_behalf_of_ip (str | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(x_on_behalf_of_ip, Unset):
         headers["X-On-Behalf-Of-IP"] = x_on_behalf_of_ip
@@ -81,7 +97,7 @@ def sync_detailed(
         Response[Error | MFAChallenge]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         x_on_behalf_of_ip=x_on_behalf_of_ip,
     )
 
@@ -140,7 +156,7 @@ async def asyncio_detailed(
         Response[Error | MFAChallenge]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         x_on_behalf_of_ip=x_on_behalf_of_ip,
     )
 

@@ -11,12 +11,30 @@ from ...models.session import Session
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: OtpLoginRequest,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /auth/otp/login`: Log in with an identifier and a manager-issued OTP.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (OtpLoginRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(origin, Unset):
         headers["Origin"] = origin
@@ -99,7 +117,7 @@ def sync_detailed(
         Response[Error | Session]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -170,7 +188,7 @@ async def asyncio_detailed(
         Response[Error | Session]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

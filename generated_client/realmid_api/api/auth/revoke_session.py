@@ -10,12 +10,30 @@ from ...models.error import Error
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     session_id: str,
     *,
     x_on_behalf_of_user: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `DELETE /auth/sessions/{session_id}`: Revoke one of the user's sessions.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        session_id (str):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(x_on_behalf_of_user, Unset):
         headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
@@ -90,7 +108,7 @@ def sync_detailed(
         Response[Any | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         session_id=session_id,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -155,7 +173,7 @@ async def asyncio_detailed(
         Response[Any | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         session_id=session_id,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

@@ -11,12 +11,35 @@ from ...models.token_request import TokenRequest
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: TokenRequest | Unset = UNSET,
     origin: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /auth/token`: Refresh a platform token, or rotate a user refresh token.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        origin (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (TokenRequest | Unset): The body of `POST /auth/token`, for both grants (one schema,
+            not a union: the grant is
+            told by what is there). With `refresh_token`: a user refresh, optionally switching
+            tenant and merging custom claims (SPEC §4.2). Without it (or with no body at all): a
+            platform refresh, whose refresh token is the bearer. `grant_type` may be sent and is
+            not required.
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(origin, Unset):
         headers["Origin"] = origin
@@ -107,7 +130,7 @@ def sync_detailed(
         Response[Error | MintResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -200,7 +223,7 @@ async def asyncio_detailed(
         Response[Error | MintResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         origin=origin,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

@@ -12,11 +12,31 @@ from ...models.realm_config import RealmConfig
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     *,
     body: ConfigPatch,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `PATCH /platforms/{platform_id}/config`: Patch realm configuration; keys outside the server's
+    allowlist answer 400.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        body (ConfigPatch): A partial patch of realm configuration. The server keeps an allowlist
+            of mutable keys
+            (the properties below; a newer server may accept more) and answers 400 for others.
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -91,7 +111,7 @@ def sync_detailed(
         Response[Error | RealmConfig]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         body=body,
     )
@@ -154,7 +174,7 @@ async def asyncio_detailed(
         Response[Error | RealmConfig]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         body=body,
     )

@@ -12,12 +12,30 @@ from ...models.invitation_create import InvitationCreate
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     *,
     body: InvitationCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /tenants/{tenant_id}/invitations`: Invite an email address into a tenant with a role.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        idempotency_key (str | Unset):
+        body (InvitationCreate):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -96,7 +114,7 @@ def sync_detailed(
         Response[Error | Invitation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         body=body,
         idempotency_key=idempotency_key,
@@ -161,7 +179,7 @@ async def asyncio_detailed(
         Response[Error | Invitation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         body=body,
         idempotency_key=idempotency_key,

@@ -12,11 +12,29 @@ from ...models.origin_hostname_request import OriginHostnameRequest
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     *,
     body: OriginHostnameRequest,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /platforms/{platform_id}/origins/verify`: Drive the DNS check on the realm's pending
+    claim. Does not bind.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        body (OriginHostnameRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -89,7 +107,7 @@ def sync_detailed(
         Response[DomainVerifyResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         body=body,
     )
@@ -148,7 +166,7 @@ async def asyncio_detailed(
         Response[DomainVerifyResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         body=body,
     )

@@ -11,13 +11,32 @@ from ...models.issue_response import IssueResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: IssueRequest,
     x_on_behalf_of_user: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /otp`: Mint an OTP bound to a subject and purpose; the plaintext value is returned once.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        idempotency_key (str | Unset):
+        body (IssueRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(x_on_behalf_of_user, Unset):
         headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
@@ -103,7 +122,7 @@ def sync_detailed(
         Response[Error | IssueResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -180,7 +199,7 @@ async def asyncio_detailed(
         Response[Error | IssueResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

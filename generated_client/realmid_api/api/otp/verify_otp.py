@@ -11,12 +11,31 @@ from ...models.verify_response import VerifyResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: VerifyRequest,
     x_on_behalf_of_user: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /otp/verify`: Match a presented value against the subject's active OTPs and consume the
+    match atomically.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+        body (VerifyRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(x_on_behalf_of_user, Unset):
         headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
@@ -98,7 +117,7 @@ def sync_detailed(
         Response[Error | VerifyResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -163,7 +182,7 @@ async def asyncio_detailed(
         Response[Error | VerifyResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

@@ -11,12 +11,31 @@ from ...models.view_response import ViewResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     otp_id: str,
     *,
     x_on_behalf_of_user: str | Unset = UNSET,
     x_on_behalf_of_ip: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /otp/{otp_id}`: The plaintext value of an OTP, for the user who issued it only (others get
+    404).
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        otp_id (str):
+        x_on_behalf_of_user (str | Unset):
+        x_on_behalf_of_ip (str | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(x_on_behalf_of_user, Unset):
         headers["X-On-Behalf-Of-User"] = x_on_behalf_of_user
@@ -92,7 +111,7 @@ def sync_detailed(
         Response[Error | ViewResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         otp_id=otp_id,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,
@@ -157,7 +176,7 @@ async def asyncio_detailed(
         Response[Error | ViewResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         otp_id=otp_id,
         x_on_behalf_of_user=x_on_behalf_of_user,
         x_on_behalf_of_ip=x_on_behalf_of_ip,

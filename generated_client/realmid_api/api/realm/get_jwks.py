@@ -10,7 +10,19 @@ from ...models.jwks import Jwks
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /.well-known/jwks.json`: The issuer's public signing keys.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Returns:
+        dict[str, Any]
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -63,7 +75,7 @@ def sync_detailed(
         Response[Error | Jwks]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -105,7 +117,7 @@ async def asyncio_detailed(
         Response[Error | Jwks]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

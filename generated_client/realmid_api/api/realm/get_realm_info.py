@@ -11,9 +11,25 @@ from ...models.realm_info import RealmInfo
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /platforms/{platform_id}/info`: Realm metadata; `audience` is the verifier's default `aud`
+    and the default Origin.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+
+    Returns:
+        dict[str, Any]
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -74,7 +90,7 @@ def sync_detailed(
         Response[Error | RealmInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
     )
 
@@ -127,7 +143,7 @@ async def asyncio_detailed(
         Response[Error | RealmInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
     )
 

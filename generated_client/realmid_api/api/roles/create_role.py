@@ -12,12 +12,31 @@ from ...models.role_object import RoleObject
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     *,
     body: RoleCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /platforms/{platform_id}/roles`: Create a custom role; a taken name answers 409
+    `role_exists`.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        idempotency_key (str | Unset):
+        body (RoleCreate):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -96,7 +115,7 @@ def sync_detailed(
         Response[Error | RoleObject]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         body=body,
         idempotency_key=idempotency_key,
@@ -161,7 +180,7 @@ async def asyncio_detailed(
         Response[Error | RoleObject]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         body=body,
         idempotency_key=idempotency_key,

@@ -11,10 +11,27 @@ from ...models.role_delete_result import RoleDeleteResult
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     role_id: str,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `DELETE /platforms/{platform_id}/roles/{role_id}`: Delete a custom role; in use answers 409
+    `role_in_use`, system roles 400 `system_role_immutable`.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+
+    Returns:
+        dict[str, Any]
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -84,7 +101,7 @@ def sync_detailed(
         Response[Error | RoleDeleteResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         role_id=role_id,
     )
@@ -143,7 +160,7 @@ async def asyncio_detailed(
         Response[Error | RoleDeleteResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         role_id=role_id,
     )

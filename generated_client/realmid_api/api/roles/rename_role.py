@@ -12,12 +12,31 @@ from ...models.role_rename import RoleRename
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     role_id: str,
     *,
     body: RoleRename,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /platforms/{platform_id}/roles/{role_id}/rename`: Rename a role; users and invitations
+    holding it are rewritten in the same transaction.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+        body (RoleRename):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -95,7 +114,7 @@ def sync_detailed(
         Response[Error | RoleObject]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         role_id=role_id,
         body=body,
@@ -160,7 +179,7 @@ async def asyncio_detailed(
         Response[Error | RoleObject]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         role_id=role_id,
         body=body,

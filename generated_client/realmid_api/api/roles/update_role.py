@@ -12,12 +12,31 @@ from ...models.role_patch import RolePatch
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     role_id: str,
     *,
     body: RolePatch,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `PATCH /platforms/{platform_id}/roles/{role_id}`: Patch a role's display name and/or
+    permissions; system roles answer 400 `system_role_immutable`.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        role_id (str):
+        body (RolePatch): Absent fields are left alone.
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -93,7 +112,7 @@ def sync_detailed(
         Response[Error | RoleObject]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         role_id=role_id,
         body=body,
@@ -158,7 +177,7 @@ async def asyncio_detailed(
         Response[Error | RoleObject]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         role_id=role_id,
         body=body,

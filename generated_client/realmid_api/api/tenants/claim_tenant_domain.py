@@ -12,13 +12,33 @@ from ...models.tenant_domain_claim_request import TenantDomainClaimRequest
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     tenant_id: str,
     *,
     body: TenantDomainClaimRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /platforms/{platform_id}/tenants/{tenant_id}/domains`: Start (or repeat, idempotently) a
+    tenant-owned domain claim.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        tenant_id (str):
+        idempotency_key (str | Unset):
+        body (TenantDomainClaimRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -100,7 +120,7 @@ def sync_detailed(
         Response[Error | TenantDomainClaim]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         tenant_id=tenant_id,
         body=body,
@@ -171,7 +191,7 @@ async def asyncio_detailed(
         Response[Error | TenantDomainClaim]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         tenant_id=tenant_id,
         body=body,

@@ -10,11 +10,27 @@ from ...models.tenant_page import TenantPage
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /tenants`: List the realm's tenants.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Returns:
+        dict[str, Any]
+    """
 
     params: dict[str, Any] = {}
 
@@ -86,7 +102,7 @@ def sync_detailed(
         Response[Error | TenantPage]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         cursor=cursor,
         limit=limit,
     )
@@ -145,7 +161,7 @@ async def asyncio_detailed(
         Response[Error | TenantPage]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         cursor=cursor,
         limit=limit,
     )

@@ -12,11 +12,28 @@ from ...models.transfer_owner_request import TransferOwnerRequest
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     *,
     body: TransferOwnerRequest,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /tenants/{tenant_id}/transfer-owner`: Hand the tenant's ownership to another member.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        body (TransferOwnerRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -91,7 +108,7 @@ def sync_detailed(
         Response[Error | Tenant]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         body=body,
     )
@@ -150,7 +167,7 @@ async def asyncio_detailed(
         Response[Error | Tenant]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         body=body,
     )

@@ -12,11 +12,28 @@ from ...models.tenant_patch import TenantPatch
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     *,
     body: TenantPatch,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `PATCH /tenants/{tenant_id}`: Patch a tenant's mutable fields.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        body (TenantPatch):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -89,7 +106,7 @@ def sync_detailed(
         Response[Error | Tenant]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         body=body,
     )
@@ -148,7 +165,7 @@ async def asyncio_detailed(
         Response[Error | Tenant]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         body=body,
     )

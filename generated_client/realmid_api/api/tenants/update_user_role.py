@@ -12,12 +12,31 @@ from ...models.user_role_update import UserRoleUpdate
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     user_id: str,
     *,
     body: UserRoleUpdate,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `PATCH /tenants/{tenant_id}/users/{user_id}/role`: Set a member's role. `owner` is refused (use
+    transfer-owner); demoting the last owner answers `last_owner`.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (UserRoleUpdate):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -96,7 +115,7 @@ def sync_detailed(
         Response[Error | UpdateUserRoleResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
         body=body,
@@ -163,7 +182,7 @@ async def asyncio_detailed(
         Response[Error | UpdateUserRoleResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
         body=body,

@@ -11,11 +11,29 @@ from ...models.error import Error
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     platform_id: str,
     tenant_id: str,
     domain: str,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /platforms/{platform_id}/tenants/{tenant_id}/domains/{domain}/verify`: Check the published
+    proof and, on success, bind the domain to the tenant.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        platform_id (str):
+        tenant_id (str):
+        domain (str):
+
+    Returns:
+        dict[str, Any]
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -88,7 +106,7 @@ def sync_detailed(
         Response[DomainVerifyResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         tenant_id=tenant_id,
         domain=domain,
@@ -153,7 +171,7 @@ async def asyncio_detailed(
         Response[DomainVerifyResult | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         platform_id=platform_id,
         tenant_id=tenant_id,
         domain=domain,

@@ -11,12 +11,31 @@ from ...models.mfa_confirm_request import MfaConfirmRequest
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     user_id: str,
     *,
     body: MfaConfirmRequest,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /tenants/{tenant_id}/users/{user_id}/mfa/confirm`: Confirm TOTP enrollment with a current
+    code.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (MfaConfirmRequest):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -93,7 +112,7 @@ def sync_detailed(
         Response[Any | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
         body=body,
@@ -158,7 +177,7 @@ async def asyncio_detailed(
         Response[Any | Error]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
         body=body,

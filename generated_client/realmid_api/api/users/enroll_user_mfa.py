@@ -11,10 +11,27 @@ from ...models.mfa_enroll_result import MFAEnrollResult
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     user_id: str,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `POST /tenants/{tenant_id}/users/{user_id}/mfa/enroll`: Start TOTP enrollment; returns the
+    secret, the otpauth URI and backup codes once.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+
+    Returns:
+        dict[str, Any]
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -84,7 +101,7 @@ def sync_detailed(
         Response[Error | MFAEnrollResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
     )
@@ -143,7 +160,7 @@ async def asyncio_detailed(
         Response[Error | MFAEnrollResult]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
     )

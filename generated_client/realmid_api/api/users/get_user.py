@@ -11,10 +11,26 @@ from ...models.user import User
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     user_id: str,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `GET /tenants/{tenant_id}/users/{user_id}`: Get a tenant's user.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+
+    Returns:
+        dict[str, Any]
+    """
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -82,7 +98,7 @@ def sync_detailed(
         Response[Error | User]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
     )
@@ -141,7 +157,7 @@ async def asyncio_detailed(
         Response[Error | User]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
     )

@@ -12,12 +12,30 @@ from ...models.user_status_update import UserStatusUpdate
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     tenant_id: str,
     user_id: str,
     *,
     body: UserStatusUpdate,
 ) -> dict[str, Any]:
+    """The request `sync_detailed` and `asyncio_detailed` send, as keyword arguments.
+
+    `PATCH /tenants/{tenant_id}/users/{user_id}/status`: Activate, suspend or deactivate a user.
+
+    `method`, `url` (relative to the client's base URL) and, as the operation has them, `params`,
+    `cookies`, `headers` and the body: pass them to `httpx.Client.request` or `.stream` (or to
+    `httpx.Request`, with `url` joined onto the base URL) to send this operation's request
+    yourself, e.g. from inside an `httpx.Auth` flow.
+
+    Args:
+        tenant_id (str):
+        user_id (str):
+        body (UserStatusUpdate):
+
+    Returns:
+        dict[str, Any]
+    """
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -95,7 +113,7 @@ def sync_detailed(
         Response[Error | User]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
         body=body,
@@ -160,7 +178,7 @@ async def asyncio_detailed(
         Response[Error | User]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         tenant_id=tenant_id,
         user_id=user_id,
         body=body,
