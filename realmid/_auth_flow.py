@@ -204,7 +204,8 @@ class PlatformTokenAuth(httpx.Auth):
     def _build(self, kwargs: dict[str, Any]) -> httpx.Request:
         request = httpx.Request(
             kwargs["method"],
-            self._base.join(kwargs["url"]),
+            # Under the base URL's own path (a gateway prefix stays), as httpx's base_url does.
+            self._base.copy_with(path=self._base_path + kwargs["url"]),
             json=kwargs.get("json"),
             headers=kwargs.get("headers"),
         )

@@ -268,12 +268,16 @@ class SyncAuth:
     ) -> None:
         """Revoke a refresh token (the session). None means the caller's current session.
 
-        With ``access_token``, the token's ``jti`` is then parked in ``realm.tokens`` until the
-        token's own expiry, so ``realm.verify`` refuses it from now on (across pods with a
-        shared ``revocation=`` Redis cache): after the issuer confirms the logout, and also
-        when the issuer could not act on it (unreachable, 5xx, 429), so the partner fails
-        closed. The policy is :meth:`~realmid.TokensClient.logout_then_park`; a cache failure
-        is logged, not raised. The access token never goes to the issuer.
+        With ``access_token`` and a ``revocation=`` cache configured on the handle, the
+        token's ``jti`` is then parked in that cache until the token's own expiry, so
+        ``realm.verify`` refuses it from now on (across pods with a shared Redis cache):
+        after the issuer confirms the logout, and also when the issuer could not act on it
+        (unreachable, 5xx, 429), so the partner fails closed. The policy is
+        :meth:`realm.tokens.logout_then_park <realmid.TokensClient.logout_then_park>`; a
+        cache failure is logged, not raised. Without a configured cache nothing is parked,
+        as in the reference ("pushed to the SDK's RevocationCache (if configured)");
+        ``realm.tokens.revoke_on_logout`` and the middleware's logout route park in
+        ``realm.tokens`` either way. The access token never goes to the issuer.
         """
         body = LogoutRequest(
             refresh_token=(
@@ -286,7 +290,7 @@ class SyncAuth:
         def issuer_logout() -> None:
             self._realm._send(logout.sync_detailed, body=body, origin=at, x_on_behalf_of_ip=ip)
 
-        if access_token is None:
+        if access_token is None or self._realm.revocation is None:
             issuer_logout()
         else:
             self._realm.tokens.logout_then_park(

@@ -13,6 +13,7 @@ import realmid
 from realmid._async.auth import _user_from_token
 from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError, is_code
 from realmid.models import MFAChallenge, MintResult, Session
+from realmid.revocation import MemRevocationCache
 from realmid.testing import RealmEmulator, SeededUser
 from realmid.verify import unverified_claims
 
@@ -312,7 +313,15 @@ async def test_logout_revokes_and_parks_the_access_token(
     user = member(emulator)
     parked: list[str] = []
 
-    async with open_realm(face, emulator) as (realm, sent):
+    async with open_realm(face, emulator) as (plain, _):
+        # No revocation= cache configured: auth.logout parks nothing (the reference:
+        # "pushed to the SDK's RevocationCache (if configured)").
+        session = await login(plain, emulator, user)
+        await call(plain.auth.logout(session.refresh_token, access_token=session.access_token))
+        assert len(plain.tokens) == 0
+        assert (await call(plain.verify(session.access_token))).sub
+
+    async with open_realm(face, emulator, revocation=MemRevocationCache()) as (realm, sent):
         mark = realm.tokens.mark_revoked
 
         def spy(access_token: str) -> Any:
@@ -326,7 +335,7 @@ async def test_logout_revokes_and_parks_the_access_token(
         assert parked == []  # no access token given: nothing to park
         await call(realm.auth.logout(session.refresh_token, access_token=session.access_token))
         assert parked == [session.access_token]
-        # Parked in realm.tokens (the default memory cache here): verify refuses it now.
+        # Parked in the configured cache: verify refuses it now.
         assert isinstance(
             await error_of(lambda: realm.verify(session.access_token)), TokenRevokedError
         )

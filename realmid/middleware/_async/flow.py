@@ -145,16 +145,19 @@ class AsyncMiddlewareFlow:
     async def _logout(self, view: RequestView, fields: dict[str, str]) -> Reply:
         refresh = self.core.refresh_token(view, fields)
         access = await self._verified_bearer(view)
-        # The route logs the user out of this app: its access token is refused from now on
-        # (realm.tokens, shared when a revocation cache is configured), by the one logout
-        # policy, realm.tokens.logout_then_park, which realm.auth.logout applies.
+
+        async def issuer_logout() -> None:
+            if refresh is not None:  # else no session the issuer could be told to end
+                await self.realm.auth.logout(refresh, on_behalf_of_ip=view.client_ip)
+
         try:
-            if refresh is not None:
-                await self.realm.auth.logout(
-                    refresh, access_token=access, on_behalf_of_ip=view.client_ip
-                )
-            elif access is not None:
-                await self.realm.tokens.logout_then_park(access, _nothing_to_tell)
+            if access is None:
+                await issuer_logout()
+            else:
+                # The route logs the user out of this app: its access token is refused from
+                # now on, in realm.tokens (shared when a revocation cache is configured), by
+                # the one logout policy (as the reference's Tokens.RevokeOnLogout).
+                await self.realm.tokens.logout_then_park(access, issuer_logout)
         except RealmError as err:
             return self.core.error_reply(err, clear_cookie=True, view=view)
         return self.core.logout_reply(view)
@@ -192,8 +195,3 @@ class AsyncMiddlewareFlow:
                 raise helpers.RealmHTTPException(self.core.error_reply(err), err) from None
 
         return helpers.with_request_parameter(require_claims)
-
-
-async def _nothing_to_tell() -> None:
-    # No refresh token (cookie or body): no session the issuer could be told to end.
-    return None
