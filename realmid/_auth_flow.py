@@ -38,6 +38,7 @@ from realmid_api.models import PlatformApiKeyGrant, PlatformTokenResponse, Token
 
 from realmid._bearers import Policy, bearer_policy
 from realmid._http import REPEATABLE
+from realmid._jose import unverified_claims
 from realmid.errors import (
     ErrorCode,
     RealmError,
@@ -45,7 +46,6 @@ from realmid.errors import (
     error_from_exception,
     error_from_parts,
 )
-from realmid.verify import unverified_claims
 
 # A token whose server-given lifetime is missing, zero or negative is still used for this
 # long before the next refresh: the alternative, refreshing on every call, is a hot loop.

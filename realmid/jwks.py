@@ -37,8 +37,6 @@ Rules (each a constructor knob with a safe default):
 from __future__ import annotations
 
 import asyncio
-import binascii
-import json
 import logging
 import math
 import threading
@@ -53,6 +51,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from realmid_api.api.realm import get_jwks
 
 from realmid._http import BODY_LIMITS
+from realmid._inputs import duration
+from realmid._jose import MAX_KID_CHARS, b64url_strict, strict_json_object
 from realmid.errors import BadRequestError, ErrorCode, RealmError
 
 __all__ = [
@@ -66,7 +66,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 256 * 1024
-MAX_KID_CHARS = 256
 MIN_RSA_BITS = 2048
 # Verification cost grows with the modulus: a published 64k-bit key would make every
 # verify a small DoS. 8192 bits is far beyond any issuer's practice.
@@ -85,98 +84,6 @@ def jwks_url(issuer: str) -> str:
     # The path is the contract's (the generated ``get_jwks`` operation), not a copy of it.
     path: str = get_jwks.request_kwargs()["url"]
     return issuer.rstrip("/") + path
-
-
-# ------------------------------------------------------------------ strict decoding
-# Shared with the verifier: one definition of "base64url" and of "a JSON object".
-
-# base64url -> standard alphabet, and '+', '/', '=' -> '!' so that the strict C decoder,
-# which accepts only the standard alphabet, refuses them: the alphabet check happens inside
-# the decode, with no per-byte Python or regex pass (PyJWT spends a third of its time there).
-_URLSAFE_STRICT = bytes.maketrans(b"-_+/=", b"+/!!!")
-_PAD = (b"", b"", b"==", b"=")
-# With 2 or 3 characters in the last quantum, the last character carries 4 or 2 bits that
-# are not part of any byte. Canonical encoders leave them zero; anything else is a second
-# spelling of the same bytes, which a strict decoder refuses.
-_CANONICAL_LAST: tuple[frozenset[int], ...] = (
-    frozenset(),
-    frozenset(),
-    frozenset(b"AQgw"),
-    frozenset(b"AEIMQUYcgkosw048"),
-)
-
-
-def b64url_decode(segment: bytes) -> bytes | None:
-    """Strict base64url: its alphabet only, no padding, no whitespace, canonical trailing
-    bits. None when ``segment`` is anything else.
-
-    >>> b64url_decode(b"aGk"), b64url_decode(b"aGl"), b64url_decode(b"aGk=")
-    (b'hi', None, None)
-    """
-    rest = len(segment) & 3
-    if rest and (rest == 1 or segment[-1] not in _CANONICAL_LAST[rest]):
-        return None
-    try:
-        return binascii.a2b_base64(
-            segment.translate(_URLSAFE_STRICT) + _PAD[rest], strict_mode=True
-        )
-    except binascii.Error:
-        return None
-
-
-def b64url_strict(text: object) -> bytes | None:
-    """:func:`b64url_decode` for a str; None for anything that is not strict base64url."""
-    if not isinstance(text, str):
-        return None
-    try:
-        return b64url_decode(text.encode("ascii"))
-    except UnicodeEncodeError:
-        return None
-
-
-class _Duplicate(ValueError):
-    pass
-
-
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # RFC 7515 §5.2 / RFC 8259: with duplicate names, parsers disagree on which one wins;
-    # a token or key set whose meaning depends on the parser is refused.
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        raise _Duplicate("duplicate member name")
-    return obj
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")  # Python's json accepts NaN/Infinity; JSON does not
-
-
-# One decoder, built once: json.loads(..., object_pairs_hook=...) would build one per call.
-_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_members, parse_constant=_no_constants)
-_SCAN: Callable[[str, int], tuple[Any, int]] = _STRICT_JSON.scan_once  # type: ignore[attr-defined]
-_WS = " \t\n\r"  # JSON's whitespace, and only it
-
-
-def strict_json_object(data: bytes) -> dict[str, Any] | None:
-    """UTF-8 JSON whose top level is an object, no duplicate names, no NaN/Infinity,
-    no lone surrogates; None when it is anything else."""
-    try:
-        text = data.decode("utf-8")
-        try:
-            # The C scanner straight away: decode() would add two whitespace regex passes.
-            value, end = _SCAN(text, 0)
-        except StopIteration:
-            value, end = _STRICT_JSON.raw_decode(text, len(text) - len(text.lstrip(_WS)))
-        if end != len(text) and text[end:].strip(_WS):
-            return None  # trailing data after the value
-        if "\\u" in text:
-            # An escaped lone surrogate decodes to a str that cannot be encoded again and
-            # breaks whatever touches it later (logs, Redis keys). Rare: real tokens and key
-            # sets carry no escapes, so the hot path never pays for this.
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, StopIteration, RecursionError, UnicodeError, MemoryError):
-        return None
-    return value if type(value) is dict else None
 
 
 # ------------------------------------------------------------------------ key parsing
@@ -340,15 +247,6 @@ class JwksStats:
     refused_documents: int = 0
 
 
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRequestError(f"{name} must be a number of seconds")
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise BadRequestError(f"{name} must be a finite, non-negative number of seconds")
-    return value
-
-
 def _count(name: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequestError(f"{name} must be an integer")
@@ -478,19 +376,19 @@ class _JwksCore(Generic[ClientT]):
             # The URL itself is not echoed: it may carry credentials or a signed query.
             raise BadRequestError("JWKS url must be an absolute http(s) URL")
         self.url = str(parsed)
-        self._min_ttl = _positive("min_ttl", min_ttl)
-        self._max_ttl = _positive("max_ttl", max_ttl)
+        self._min_ttl = duration(min_ttl, "min_ttl")
+        self._max_ttl = duration(max_ttl, "max_ttl")
         if self._min_ttl > self._max_ttl:
             raise BadRequestError("min_ttl must not exceed max_ttl")
-        self._default_ttl = min(max(_positive("default_ttl", default_ttl), min_ttl), max_ttl)
-        self._max_stale = _positive("max_stale", max_stale)
-        self._cooldown = _positive("refetch_cooldown", refetch_cooldown)
-        self._backoff = _positive("failure_backoff", failure_backoff)
-        self._negative_ttl = _positive("negative_ttl", negative_ttl)
+        self._default_ttl = min(max(duration(default_ttl, "default_ttl"), min_ttl), max_ttl)
+        self._max_stale = duration(max_stale, "max_stale")
+        self._cooldown = duration(refetch_cooldown, "refetch_cooldown")
+        self._backoff = duration(failure_backoff, "failure_backoff")
+        self._negative_ttl = duration(negative_ttl, "negative_ttl")
         self._max_negative = _count("max_negative", max_negative)
         self._max_bytes = _count("max_bytes", max_bytes)
-        self._timeout = _positive("timeout", timeout) or 5.0
-        self._refresh_ahead = _positive("refresh_ahead", refresh_ahead)
+        self._timeout = duration(timeout, "timeout") or 5.0
+        self._refresh_ahead = duration(refresh_ahead, "refresh_ahead")
         self._clock: Callable[[], float] = clock or time.monotonic
         self._logger = logger or logging.getLogger("realmid")
 

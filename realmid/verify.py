@@ -64,17 +64,18 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from realmid._inputs import duration
-from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError
-from realmid.jwks import (
+from realmid._inputs import MAX_JTI_CHARS, duration
+from realmid._jose import (
+    DEFAULT_MAX_TOKEN_BYTES,
     MAX_KID_CHARS,
-    AsyncJwksCache,
-    JwksCache,
-    StaticJwks,
     b64url_decode,
+    split_compact,
     strict_json_object,
+    unverified_claims,
 )
-from realmid.revocation import MAX_JTI_CHARS, AsyncRevocationCache, RevocationCache
+from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError
+from realmid.jwks import AsyncJwksCache, JwksCache, StaticJwks
+from realmid.revocation import AsyncRevocationCache, RevocationCache
 
 __all__ = [
     "DEFAULT_LEEWAY",
@@ -88,7 +89,6 @@ __all__ = [
 ]
 
 DEFAULT_LEEWAY = 30.0
-DEFAULT_MAX_TOKEN_BYTES = 8192
 # NumericDate bounds: 1970 .. 9999-12-31. Anything outside is a broken or hostile token, and
 # the bound keeps arithmetic on attacker numbers (1e308, 10**4000) out of the picture.
 MAX_NUMERIC_DATE = 253_402_300_799
@@ -196,51 +196,6 @@ def _non_empty(value: object, name: str) -> str:
     return value
 
 
-def _split(token: object, max_bytes: int) -> tuple[bytes, list[bytes]]:
-    """The token's bytes and its three raw segments (size and compact form checked)."""
-    if type(token) is not str and type(token) is not bytes:
-        # Subclasses are copied to the exact type first, so none of their methods run.
-        if isinstance(token, str):
-            token = str.__str__(token)
-        elif isinstance(token, bytes | bytearray):
-            token = bytes(token)
-    if type(token) is str:
-        if len(token) > max_bytes:  # before anything else touches it
-            raise _malformed(f"token larger than {max_bytes} bytes")
-        try:
-            raw = token.encode("ascii")
-        except UnicodeEncodeError:
-            raise _malformed("token is not base64url (non-ASCII characters)") from None
-    elif type(token) is bytes:
-        if len(token) > max_bytes:
-            raise _malformed(f"token larger than {max_bytes} bytes")
-        raw = token
-    else:
-        raise _malformed(f"token must be a string, not {type(token).__name__}")
-    segments = raw.split(b".")
-    if len(segments) != 3:
-        raise _malformed(f"not a compact JWS: {len(segments)} segments, expected 3")
-    return raw, segments
-
-
-def unverified_claims(
-    token: object, max_token_bytes: int = DEFAULT_MAX_TOKEN_BYTES
-) -> dict[str, Any] | None:
-    """The payload of a well-formed compact JWS, **not verified**; None for anything else.
-
-    For bookkeeping on tokens you already trust (``realm.tokens.mark_revoked`` reads ``jti``
-    and ``exp`` this way). Never raises.
-
-    >>> unverified_claims("not.a.token") is None
-    True
-    """
-    try:
-        payload = b64url_decode(_split(token, max_token_bytes)[1][1])
-        return None if payload is None else strict_json_object(payload)
-    except Exception:
-        return None
-
-
 class _VerifierCore:
     """The sans-IO verifier: every check, from the keys in hand."""
 
@@ -344,7 +299,12 @@ class _VerifierCore:
         return audience
 
     def _parse(self, token: object) -> _Parsed:
-        raw, (header_segment, payload_segment, signature_segment) = _split(token, self._max_bytes)
+        try:
+            raw, (header_segment, payload_segment, signature_segment) = split_compact(
+                token, self._max_bytes
+            )
+        except ValueError as exc:
+            raise _malformed(str(exc)) from None
         kid = self._header_memo.get(header_segment)
         header_bytes = b"" if kid is not None else b64url_decode(header_segment)
         payload_bytes = b64url_decode(payload_segment)

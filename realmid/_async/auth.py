@@ -30,9 +30,9 @@ from realmid import _inputs
 from realmid._async._paging import under_bearer
 from realmid._async.pagination import AsyncPaginated
 from realmid._auth_flow import user_bearer as as_user
+from realmid._jose import unverified_claims
 from realmid.errors import RealmError
 from realmid.models import MFAChallenge, MintResult, Session, SessionInfo
-from realmid.verify import unverified_claims
 
 if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm

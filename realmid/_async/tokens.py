@@ -37,6 +37,7 @@ import httpx
 from realmid import _inputs
 from realmid._async.redis_revocation import AsyncRedisRevocationCache
 from realmid._faces import AsyncResult, settle_async
+from realmid._jose import unverified_claims
 from realmid._sync.redis_revocation import RedisRevocationCache
 from realmid.errors import BadRequestError, ErrorCode, TokenRevokedError, is_code
 from realmid.revocation import (
@@ -45,7 +46,7 @@ from realmid.revocation import (
     MemRevocationCache,
     RevocationCache,
 )
-from realmid.verify import AsyncVerifier, unverified_claims
+from realmid.verify import AsyncVerifier
 
 P = ParamSpec("P")
 T = TypeVar("T")

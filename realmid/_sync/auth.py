@@ -30,11 +30,11 @@ from realmid_api.models import (
 
 from realmid import _inputs
 from realmid._auth_flow import user_bearer as as_user
+from realmid._jose import unverified_claims
 from realmid._sync._paging import under_bearer
 from realmid._sync.pagination import Paginated
 from realmid.errors import RealmError
 from realmid.models import MFAChallenge, MintResult, Session, SessionInfo
-from realmid.verify import unverified_claims
 
 if TYPE_CHECKING:
     from realmid._sync.realm import Realm

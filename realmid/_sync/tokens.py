@@ -38,6 +38,7 @@ import httpx
 
 from realmid import _inputs
 from realmid._faces import SyncResult, settle_sync
+from realmid._jose import unverified_claims
 from realmid._sync.redis_revocation import RedisRevocationCache
 from realmid.errors import BadRequestError, ErrorCode, TokenRevokedError, is_code
 from realmid.revocation import (
@@ -45,7 +46,7 @@ from realmid.revocation import (
     MemRevocationCache,
     RevocationCache,
 )
-from realmid.verify import Verifier, unverified_claims
+from realmid.verify import Verifier
 
 P = ParamSpec("P")
 T = TypeVar("T")
