@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import jwt
@@ -11,6 +14,7 @@ import pytest
 from emu_support import Api, assert_error
 
 from realmid.testing import RealmEmulator
+from realmid.testing import app as emulator_app
 
 
 def test_idempotent_post_replays_and_creates_nothing_twice(api: Api) -> None:
@@ -82,15 +86,49 @@ def test_rate_limit_answers_429_with_retry_after(api: Api, emulator: RealmEmulat
     assert api.http.get("/.well-known/jwks.json").status_code == 200
 
 
-def test_injected_latency(api: Api, emulator: RealmEmulator) -> None:
+class GatedSleep:
+    """Stands in for ``asyncio`` inside the emulator's app module: its ``sleep`` (the one the
+    latency fault awaits) records the delay, says it started, and holds the request until the
+    test opens the gate. Everything else is the real asyncio."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    async def sleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        self.entered.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.gate.wait, 30)
+
+
+def test_injected_latency(
+    api: Api, emulator: RealmEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sleeper = GatedSleep()
+    monkeypatch.setattr(emulator_app, "asyncio", sleeper)
+    jwks_url = f"{emulator.base_url}/.well-known/jwks.json"
     emulator.faults.latency = 0.2
-    started = time.perf_counter()
-    assert api.http.get("/.well-known/jwks.json").status_code == 200
-    assert time.perf_counter() - started >= 0.2
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(httpx.get, jwks_url, timeout=30)
+            assert sleeper.entered.wait(10), "the request never reached the injected latency"
+            # Held on the latency step: no answer can have been sent yet.
+            assert not pending.done()
+            assert sleeper.delays == [0.2]
+            # The control surface is never delayed, even while a contract request waits.
+            assert httpx.get(f"{emulator.base_url}/_emulator/info", timeout=30).status_code == 200
+            assert sleeper.delays == [0.2]
+            sleeper.gate.set()
+            assert pending.result(timeout=30).status_code == 200
+    finally:
+        sleeper.gate.set()
     emulator.faults.latency = 0
-    started = time.perf_counter()
-    api.http.get("/.well-known/jwks.json")
-    assert time.perf_counter() - started < 0.2
+    assert api.http.get("/.well-known/jwks.json").status_code == 200
+    assert sleeper.delays == [0.2]  # no latency set: no wait at all
 
 
 def test_next_requests_fail_with_a_chosen_5xx_optionally_by_path(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -111,26 +112,67 @@ def test_wsgi_on_auth_failure_answers_or_falls_back(
 # ---------------------------------------------------------------------- FastAPI
 
 
+@dataclass
+class Served:
+    client: httpx.Client
+    verified: list[str]  # the tokens realm.verify was called with, in order
+
+
+def count_verifies(realm: realmid.Realm | realmid.AsyncRealm) -> list[str]:
+    """Wrap the handle's verify (the real one still runs) to record every call."""
+    calls: list[str] = []
+    original = realm.verify
+    if isinstance(realm, realmid.AsyncRealm):
+
+        async def verify_async(token: str, *args: Any, **kwargs: Any) -> realmid.Claims:
+            calls.append(token)
+            return await original(token, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+        realm.verify = verify_async  # type: ignore[method-assign]
+    else:
+
+        def verify(token: str, *args: Any, **kwargs: Any) -> realmid.Claims:
+            calls.append(token)
+            return original(token, *args, **kwargs)  # type: ignore[return-value]
+
+        realm.verify = verify  # type: ignore[method-assign]
+    return calls
+
+
 @pytest.fixture(params=["async", "sync"])
-def fastapi_server(
-    request: pytest.FixtureRequest, emulator: RealmEmulator
-) -> Iterator[httpx.Client]:
+def fastapi_served(request: pytest.FixtureRequest, emulator: RealmEmulator) -> Iterator[Served]:
     realm = make_handle(request.param, emulator)
+    verified = count_verifies(realm)
     app = realm.asgi_middleware(fastapi_app(realm), options())
     closing = realm.aclose if isinstance(realm, realmid.AsyncRealm) else None
     with serve_asgi(app, on_close=closing) as url, httpx.Client(base_url=url) as client:
-        yield client
+        yield Served(client, verified)
     if isinstance(realm, realmid.Realm):
         realm.close()
 
 
+@pytest.fixture
+def fastapi_server(fastapi_served: Served) -> httpx.Client:
+    return fastapi_served.client
+
+
 def test_the_dependency_reuses_the_middleware_claims(
-    fastapi_server: httpx.Client, emulator: RealmEmulator, user: SeededUser
+    fastapi_served: Served, emulator: RealmEmulator, user: SeededUser
 ) -> None:
-    me = fastapi_server.get("/api/me", headers=bearer(access(emulator, user)))
+    client, verified = fastapi_served.client, fastapi_served.verified
+    token = access(emulator, user)
+    me = client.get("/api/me", headers=bearer(token))
     assert me.status_code == 200
     assert me.json()["sub"] == user.id
-    assert fastapi_server.get("/health").json() == "ok"
+    # One verification: the middleware's. The dependency reused its claims.
+    assert verified == [token]
+    assert client.get("/health").json() == "ok"
+    assert verified == [token]
+    # The counter does see a dependency's own verification: on an exempt path there is
+    # no middleware claim to reuse, so the dependency verifies (once).
+    verified.clear()
+    assert client.get("/public/dep", headers=bearer(token)).json()["sub"] == user.id
+    assert verified == [token]
 
 
 def test_the_dependency_verifies_on_an_exempt_path(

@@ -9,17 +9,20 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from verifier_support import AUDIENCE, ISSUER, claims, mint, public_jwk, rsa_key
 
+import realmid
 from realmid._async.tokens import AsyncTokensClient
 from realmid._sync.tokens import TokensClient
 from realmid.errors import BadRequestError, ErrorCode, RealmError, TokenRevokedError, is_code
-from realmid.revocation import AsyncRevocationCache, MemRevocationCache, RevocationCache
+from realmid.revocation import MemRevocationCache, RevocationCache
 from realmid.verify import AsyncVerifier, Verifier
 
 KEY = rsa_key(0)
 JWKS = {"keys": [public_jwk(KEY, "k1")]}
+BASE_URL = "http://127.0.0.1:9"  # nothing listens: the tests below must not need the issuer
 
 
 class Clock:
@@ -175,16 +178,89 @@ def test_thread_safety_with_many_threads() -> None:
         assert cache.is_revoked(f"t{n}-1998")
 
 
-def test_protocols_are_satisfied() -> None:
+class AsyncMemCache:
+    """An async revocation cache (as AsyncRedisRevocationCache): awaitable methods only."""
+
+    def __init__(self) -> None:
+        self.inner = MemRevocationCache()
+        self.lookups: list[str] = []
+
+    async def revoke(self, jti: str, expires_at: float) -> None:
+        await asyncio.sleep(0)
+        self.inner.revoke(jti, expires_at)
+
+    async def is_revoked(self, jti: str) -> bool:
+        await asyncio.sleep(0)
+        self.lookups.append(jti)
+        return self.inner.is_revoked(jti)
+
+
+def no_io(sent: list[httpx.Request]) -> Any:
+    """A transport that records what would have gone out and answers nothing useful."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(599)
+
+    return httpx.MockTransport(handler)
+
+
+def test_a_realm_refuses_an_async_cache_before_any_io() -> None:
+    # Structurally both caches look alike to isinstance (a runtime protocol checks names
+    # only); what matters is that the sync face refuses the one whose answers are coroutines.
     assert isinstance(MemRevocationCache(), RevocationCache)
+    sent: list[httpx.Request] = []
+    with httpx.Client(transport=no_io(sent)) as client:
+        with pytest.raises(BadRequestError) as caught:
+            realmid.Realm(
+                "r",
+                "k",
+                base_url=BASE_URL,
+                http_client=client,
+                revocation=AsyncMemCache(),  # type: ignore[arg-type]
+            )
+        assert "AsyncRealm" in str(caught.value)
+        # A sync cache is taken, and its answers are plain bools.
+        cache = MemRevocationCache()
+        realm = realmid.Realm("r", "k", base_url=BASE_URL, http_client=client, revocation=cache)
+        token = mint(KEY, payload=claims(jti="sync-1"))
+        assert realm.tokens.is_revoked(token) is False
+        realm.tokens.mark_revoked(token)
+        assert realm.tokens.is_revoked(token) is True
+        assert cache.is_revoked("sync-1")
+        with pytest.raises(TokenRevokedError):
+            realm.tokens.gate_request(token)
+        realm.close()
+    assert sent == []
 
-    class AsyncCache:
-        async def revoke(self, jti: str, expires_at: float) -> None: ...
 
-        async def is_revoked(self, jti: str) -> bool:
-            return False
+def test_an_async_realm_takes_a_sync_or_an_async_cache() -> None:
+    async def scenario() -> None:
+        sent: list[httpx.Request] = []
+        async with httpx.AsyncClient(transport=no_io(sent)) as client:
+            for cache in (AsyncMemCache(), MemRevocationCache()):
+                realm = realmid.AsyncRealm(
+                    "r", "k", base_url=BASE_URL, http_client=client, revocation=cache
+                )
+                assert realm.revocation is cache
+                token = mint(KEY, payload=claims(jti=f"j-{type(cache).__name__}"))
+                other = mint(KEY, payload=claims(jti="never-revoked"))
+                assert await realm.tokens.is_revoked(token) is False
+                await realm.tokens.mark_revoked(token)
+                # Awaited answers are the cache's bools, never a coroutine (always truthy).
+                assert await realm.tokens.is_revoked(token) is True
+                assert await realm.tokens.is_revoked(other) is False
+                with pytest.raises(TokenRevokedError):
+                    await realm.tokens.gate_request(token)
+                await realm.tokens.gate_request(other)
+                if isinstance(cache, AsyncMemCache):
+                    assert cache.inner.is_revoked("j-AsyncMemCache")
+                    assert "j-AsyncMemCache" in cache.lookups
+                else:
+                    assert cache.is_revoked("j-MemRevocationCache")
+        assert sent == []
 
-    assert isinstance(AsyncCache(), AsyncRevocationCache)
+    asyncio.run(scenario())
 
 
 # ------------------------------------------------------------------------ the verifier

@@ -37,10 +37,51 @@ def outcome(token: Any) -> Claims | RealmError:
 @example("..")
 @example("a.b.c")
 @example(GOOD + ".")
+@example("x.e30.y")  # a payload of {} under a junk header and signature
+@example(f"{SEGMENTS[0]}.WzFd.{SEGMENTS[2]}")  # a payload of [1]: JSON, but not an object
 def test_arbitrary_text_is_refused(text: str) -> None:
     assume(text != GOOD)
     assert isinstance(outcome(text), RealmError)
-    assert unverified_claims(text) is None or isinstance(unverified_claims(text), dict)
+    # unverified_claims never raises, and answers either None or exactly the object in the
+    # middle segment of a three-segment token: never claims it made up or read elsewhere.
+    assert unverified_claims(text) == payload_object(text)
+
+
+def payload_object(text: str) -> dict[str, Any] | None:
+    """An independent reading of what unverified_claims must answer."""
+    parts = text.split(".")
+    if len(parts) != 3 or not text.isascii() or not parts[1] or len(parts[1]) % 4 == 1:
+        return None
+    segment = parts[1]
+    if set(segment) - set(B64URL):
+        return None
+    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != segment:
+        return None  # non-canonical trailing bits
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+@SETTINGS
+@given(
+    payload=st.dictionaries(st.text(max_size=12), st.none() | st.integers() | st.text(max_size=20)),
+    header=st.text(alphabet=B64URL, max_size=40),
+    signature=st.text(alphabet=B64URL, max_size=40),
+)
+def test_unverified_claims_reads_the_payload_of_any_compact_token(
+    payload: dict[str, Any], header: str, signature: str
+) -> None:
+    segment = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    token = f"{header}.{segment}.{signature}"
+    assert unverified_claims(token) == payload
+    assert unverified_claims(token.encode()) == payload
+    assert unverified_claims(f"{token}.") is None  # four segments
+    assert unverified_claims(GOOD) == json.loads(
+        base64.urlsafe_b64decode(SEGMENTS[1] + "=" * (-len(SEGMENTS[1]) % 4))
+    )
 
 
 @SETTINGS
