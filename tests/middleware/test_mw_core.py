@@ -495,5 +495,6 @@ def test_the_hook_gets_a_copy_with_the_reply_status_and_the_error_is_left_alone(
     reply = core.error_reply(err)
     seen = core.hook_error(err, reply)
     assert (seen.http_status, err.http_status) == (401, 0)
-    assert seen is not err and type(seen) is TokenRevokedError
+    assert seen is not err
+    assert type(seen) is TokenRevokedError
     assert (seen.code, seen.details, seen.__cause__) == (err.code, {"revoked": True}, cause)
