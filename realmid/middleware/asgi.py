@@ -155,7 +155,11 @@ class RealmASGIMiddleware:
             await self._handle(decision, view, scope, receive, send)
             return
         try:
-            claims = await self._run(self.flow.authenticate, view, decision.mfa)
+            # The sync face verifies inline when no I/O is needed: a thread hop per request
+            # would cost more than the verify itself.
+            claims = None if self._native else self.flow.authenticate_local(view, decision.mfa)
+            if claims is None:
+                claims = await self._run(self.flow.authenticate, view, decision.mfa)
         except RealmError as err:
             await self._refuse(err, scope, receive, send)
             return

@@ -180,7 +180,13 @@ class RealmWSGIMiddleware:
                 reply = self._run(self.flow.handle, decision.route, view, body)
             return respond(reply, start_response)
         try:
-            claims = self._run(self.flow.authenticate, view, decision.mfa)
+            # The async face verifies inline when no I/O is needed: a hop to its loop thread
+            # per request would cost more than the verify itself.
+            claims = (
+                None if self._loop is None else self.flow.authenticate_local(view, decision.mfa)
+            )
+            if claims is None:
+                claims = self._run(self.flow.authenticate, view, decision.mfa)
         except RealmError as err:
             reply = core.error_reply(err)
             if self._hook is not None:

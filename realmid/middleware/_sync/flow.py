@@ -72,6 +72,28 @@ class SyncMiddlewareFlow:
                 raise self.core.mfa_error(reason, requirement, challenge)
         return claims
 
+    def authenticate_local(
+        self, view: RequestView, requirement: MFARequirement | None
+    ) -> Claims | None:
+        """:meth:`authenticate` when it can finish with no I/O, on the caller's thread; None
+        when it cannot (keys to fetch, a revocation check that needs the network, no
+        verifier built yet, or an MFA step-up whose challenge must be minted).
+
+        The adapters call this first, so a request whose token verifies from memory never
+        leaves the server's thread or event loop; only a miss goes through
+        :meth:`authenticate` (a worker thread on the sync face under ASGI, the private loop
+        on the async face under WSGI). A refusal that needs no I/O raises here, as there.
+        """
+        verifier = self.realm._verifier
+        if verifier is None:
+            return None
+        claims = verifier.verify_local(self.core.bearer(view.authorization))
+        if claims is None:
+            return None
+        if requirement is not None and self.core.mfa_reason(claims, requirement) is not None:
+            return None  # the 412 carries a freshly minted challenge: that is I/O
+        return claims
+
     def _challenge(self, access_token: str, client_ip: str | None) -> MFAChallenge:
         try:
             return self.realm.auth.mint_mfa_challenge(access_token, on_behalf_of_ip=client_ip)

@@ -1,0 +1,100 @@
+"""A verify that needs no I/O runs on the request's own thread or loop.
+
+The sync face under ASGI would otherwise hop to a worker thread per request, and the async
+face under WSGI to its private loop thread. Only a request that needs I/O (the first one,
+before the verifier exists; a step-up challenge to mint; an unknown key) takes the hop.
+Real servers (uvicorn, a WSGI server) against the emulator; the hop is counted by wrapping
+the flow's I/O entry point, ``authenticate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from mw_support import bearer, flask_app, make_handle, options, starlette_app, tamper
+
+import realmid
+from examples.serving import serve_asgi, serve_wsgi
+from realmid.testing import RealmEmulator, SeededUser
+from realmid.verify import unverified_claims
+
+# (face, adapter): the two pairings whose I/O path leaves the request's thread.
+PAIRS = [("sync", "asgi"), ("async", "wsgi")]
+
+
+@pytest.fixture
+def user(emulator: RealmEmulator) -> SeededUser:
+    tenant = emulator.create_tenant("Inline Inc")
+    return emulator.seed_user("inline@example.test", {tenant: "owner"})
+
+
+@contextmanager
+def counted_server(
+    face: str, adapter: str, emu: RealmEmulator
+) -> Iterator[tuple[str, Any, list[str]]]:
+    realm = make_handle(face, emu)
+    hops: list[str] = []
+    if adapter == "wsgi":
+        app = flask_app()
+        middleware = realm.wsgi_middleware(app.wsgi_app, options())
+        app.wsgi_app = middleware  # type: ignore[method-assign]
+        served: Any = app
+    else:
+        middleware = realm.asgi_middleware(starlette_app(), options())
+        served = middleware
+    flow = middleware.flow
+    authenticate = flow.authenticate
+
+    def counting(view: Any, *args: Any) -> Any:
+        hops.append(view.path)
+        return authenticate(view, *args)
+
+    flow.authenticate = counting
+    try:
+        if adapter == "wsgi":
+            with serve_wsgi(served) as url:
+                yield url, realm, hops
+        else:
+            with serve_asgi(served) as url:
+                yield url, realm, hops
+    finally:
+        if isinstance(realm, realmid.AsyncRealm):
+            middleware.close()
+        else:
+            realm.close()
+
+
+@pytest.mark.parametrize(("face", "adapter"), PAIRS)
+def test_a_warm_verify_takes_no_hop(
+    face: str, adapter: str, emulator: RealmEmulator, user: SeededUser
+) -> None:
+    token = emulator.session_for(user.id, user.tenant_id)["access_token"]
+    other = emulator.session_for(user.id, user.tenant_id)["access_token"]
+    with counted_server(face, adapter, emulator) as (url, realm, hops), httpx.Client() as http:
+        first = http.get(url + "/api/me", headers=bearer(token))
+        assert first.status_code == 200
+        assert hops == ["/api/me"]  # no verifier yet: the first verify fetches info and keys
+        for _ in range(5):
+            again = http.get(url + "/api/me", headers=bearer(token))
+            assert (again.status_code, again.json()["sub"]) == (200, user.id)
+        fresh = http.get(url + "/api/me", headers=bearer(other))  # another token, keys warm
+        assert fresh.status_code == 200
+        assert hops == ["/api/me"]
+        # Refusals that need no I/O are answered inline too.
+        forged = http.get(url + "/api/me", headers=bearer(tamper(token)))
+        assert forged.status_code == 401
+        claims = unverified_claims(other)
+        assert claims is not None
+        realm.tokens.cache.revoke(claims["jti"], claims["exp"])  # the memory cache: sync
+        revoked = http.get(url + "/api/me", headers=bearer(other))
+        assert revoked.status_code == 401
+        assert revoked.json().get("revoked") is True
+        assert hops == ["/api/me"]
+        # A step-up needs a challenge minted at the issuer: that request takes the hop.
+        step_up = http.get(url + "/api/mfa", headers=bearer(token))
+        assert step_up.status_code == 412
+        assert hops == ["/api/me", "/api/mfa"]
