@@ -1,29 +1,35 @@
 """Cost of one access-token verification, against its floor and against PyJWT, in one run.
 
-Every candidate checks the same token (RS256, 2048-bit key, a realistic Realm ID payload)
-with the same key:
+Every candidate checks tokens of one shape (RS256, 2048-bit key, a realistic Realm ID
+payload) with the same key:
 
-- floor: cryptography's raw RSA PKCS#1 v1.5 / SHA-256 verify, nothing else
+- floor (the baseline every ratio names): cryptography's raw RSA PKCS#1 v1.5 / SHA-256
+  verify, nothing else
 - PyJWT ``jwt.decode`` with the key preloaded (same checks: iss, aud, exp, leeway)
 - PyJWT ``PyJWKClient`` (warm cache, JWKS served from a local http.server) + ``jwt.decode``
-- realmid ``Verifier.verify``: warm JwksCache + MemRevocationCache
-- realmid ``realm.verify`` on the handle (the same verifier behind it; the targets use this)
-- realmid ``AsyncVerifier.verify`` awaited in a loop (same, async face)
-- realmid ``Verifier.verify`` + RedisRevocationCache (when redis-server is on PATH)
+- realmid ``Verifier.verify`` / ``realm.verify`` (the handle) / ``AsyncVerifier.verify``,
+  warm JwksCache + MemRevocationCache, each twice: *same token* (the verified-token cache
+  serves it) and *fresh tokens* (a pool of distinct tokens larger than the token cache,
+  cycled, so every call misses it and pays the full verification)
+- realmid ``Verifier.verify`` + RedisRevocationCache, same token (when redis-server is on
+  PATH), reported against the same verify with the memory cache
 
-Each figure is the best of several rounds of ``timeit`` (rounds interleaved across the
-candidates, so drift on a busy machine hits them alike)::
+Each figure is the **median** over ``--rounds`` rounds of ``--number`` calls; rounds are
+interleaved across the candidates (round 1 of every candidate, then round 2...), so drift
+on a busy machine hits them alike. All candidates run in this one process::
 
-    python bench/verify.py [--rounds 7] [--number 3000]
+    python bench/verify.py [--rounds 9] [--number 3000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import shutil
 import socket
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -42,7 +48,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 import realmid
 from realmid.jwks import AsyncJwksCache, JwksCache
 from realmid.revocation import MemRevocationCache, RedisRevocationCache
-from realmid.verify import AsyncVerifier, Verifier
+from realmid.verify import DEFAULT_TOKEN_CACHE_SIZE, AsyncVerifier, Verifier
 
 AUDIENCE = "https://app.example.com"
 KID = "bench-key-1"
@@ -50,12 +56,19 @@ REALM_ID = "bench"
 JWKS_PATH = "/.well-known/jwks.json"
 
 
+FLOOR = "floor: cryptography RSA verify"
+SAME_VERIFIER = "realmid Verifier.verify + Mem, same token"
+SAME_REALM = "realmid realm.verify (the handle) + Mem, same"
+FRESH_REALM = "realmid realm.verify (the handle) + Mem, fresh"
+SAME_REDIS = "realmid Verifier.verify + Redis, same token"
+
+
 def b64_uint(value: int) -> str:
     raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
     return jwt.utils.base64url_encode(raw).decode()
 
 
-def make_token(key: rsa.RSAPrivateKey, issuer: str) -> str:
+def make_token(key: rsa.RSAPrivateKey, issuer: str, serial: int = 0) -> str:
     now = int(time.time())
     payload = {
         "iss": issuer,
@@ -64,7 +77,7 @@ def make_token(key: rsa.RSAPrivateKey, issuer: str) -> str:
         "iat": now,
         "nbf": now,
         "exp": now + 3600,
-        "jti": "4f1c2b8e9d7a4c3b8e1f2a3b4c5d6e7f",
+        "jti": f"4f1c2b8e9d7a4c3b8e1f2a3b{serial:08x}",
         "azp": REALM_ID,  # the minting realm: realm.verify checks it
         "sid": "01HZX3J6W8A7Q2M5N9P4R6T8V2",
         "tenant_id": "01HZX3J6W8A7Q2M5N9P4R6T8V3",
@@ -148,22 +161,29 @@ def redis_server() -> Iterator[str | None]:
             proc.wait(timeout=5)
 
 
-def async_loop_timer(verifier: AsyncVerifier, token: str) -> Callable[[int], float]:
-    """Seconds for ``n`` awaited verifications inside one running event loop."""
+def async_loop_timer(verifier: AsyncVerifier, tokens: list[str]) -> Callable[[int], float]:
+    """Seconds for ``n`` awaited verifications (cycling ``tokens``) inside one event loop."""
     loop = asyncio.new_event_loop()
+    pool = itertools.cycle(tokens)
 
     async def run(n: int) -> float:
         start = time.perf_counter()
         for _ in range(n):
-            await verifier.verify(token)
+            await verifier.verify(next(pool))
         return time.perf_counter() - start
 
     return lambda n: loop.run_until_complete(run(n))
 
 
+def cycling(fn: Callable[[str], object], tokens: list[str]) -> Callable[[int], float]:
+    """Seconds for ``n`` calls of ``fn``, each with the next token of the pool."""
+    pool = itertools.cycle(tokens)
+    return timeit.Timer(lambda: fn(next(pool))).timeit
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--number", type=int, default=3000)
     args = parser.parse_args()
 
@@ -192,6 +212,8 @@ def main() -> None:
     with issuer_http(jwks) as issuer, redis_server() as redis_url, httpx.Client() as http:
         url = issuer + JWKS_PATH
         token = make_token(key, issuer)
+        # Distinct tokens, more than the token cache holds: cycled, every call misses it.
+        fresh = [make_token(key, issuer, i + 1) for i in range(DEFAULT_TOKEN_CACHE_SIZE + 512)]
         signing_input, _, signature_b64 = token.rpartition(".")
         signing_bytes = signing_input.encode()
         signature = jwt.utils.base64url_decode(signature_b64)
@@ -221,9 +243,21 @@ def main() -> None:
         ours = Verifier(
             issuer, AUDIENCE, jwks_cache=JwksCache(url, http), revocation=MemRevocationCache()
         )
-        candidates["realmid Verifier.verify + Mem revocation"] = timed(lambda: ours.verify(token))
+        candidates[SAME_VERIFIER] = timed(lambda: ours.verify(token))
+        candidates["realmid Verifier.verify + Mem, fresh tokens"] = cycling(ours.verify, fresh)
+        no_cache = Verifier(
+            issuer,
+            AUDIENCE,
+            jwks_cache=JwksCache(url, http),
+            revocation=MemRevocationCache(),
+            token_cache_size=0,
+        )
+        candidates["realmid Verifier.verify + Mem, fresh, cache off"] = cycling(
+            no_cache.verify, fresh
+        )
         realm = realmid.Realm(realm_id=REALM_ID, api_key="rk_bench", base_url=issuer)
-        candidates["realmid realm.verify (the handle) + Mem"] = timed(lambda: realm.verify(token))
+        candidates[SAME_REALM] = timed(lambda: realm.verify(token))
+        candidates[FRESH_REALM] = cycling(realm.verify, fresh)
 
         async_http = httpx.AsyncClient()
         ours_async = AsyncVerifier(
@@ -232,8 +266,11 @@ def main() -> None:
             jwks_cache=AsyncJwksCache(url, async_http),
             revocation=MemRevocationCache(),
         )
-        candidates["realmid AsyncVerifier.verify + Mem (awaited)"] = async_loop_timer(
-            ours_async, token
+        candidates["realmid AsyncVerifier.verify + Mem, same token"] = async_loop_timer(
+            ours_async, [token]
+        )
+        candidates["realmid AsyncVerifier.verify + Mem, fresh"] = async_loop_timer(
+            ours_async, fresh
         )
 
         if redis_url is not None:
@@ -243,31 +280,48 @@ def main() -> None:
             ours_redis = Verifier(
                 issuer, AUDIENCE, jwks_cache=JwksCache(url, http), revocation=redis_cache
             )
-            candidates["realmid Verifier.verify + Redis revocation"] = timed(
-                lambda: ours_redis.verify(token)
-            )
+            candidates[SAME_REDIS] = timed(lambda: ours_redis.verify(token))
 
         for run in candidates.values():  # warm up: JWKS fetched, caches filled
             run(50)
 
-        best = {name: float("inf") for name in candidates}
+        rounds: dict[str, list[float]] = {name: [] for name in candidates}
         for _ in range(args.rounds):
             for name, run in candidates.items():
-                best[name] = min(best[name], run(args.number) / args.number)
+                rounds[name].append(run(args.number) / args.number)
 
-    floor = best["floor: cryptography RSA verify"]
-    pyjwt = best["PyJWT jwt.decode (preloaded key)"]
+    median = {name: statistics.median(times) for name, times in rounds.items()}
+    floor = median[FLOOR]
+    pyjwt = median["PyJWT jwt.decode (preloaded key)"]
     print(
-        f"token {len(token)} bytes, RSA-2048; best of {args.rounds} rounds x {args.number} calls\n"
+        f"token {len(token)} bytes, RSA-2048; median of {args.rounds} interleaved rounds x "
+        f"{args.number} calls; baseline = {FLOOR!r}; fresh pool = {len(fresh)} tokens "
+        f"(token cache {DEFAULT_TOKEN_CACHE_SIZE})\n"
     )
-    print(f"{'candidate':48} {'us/call':>9} {'x floor':>8} {'x PyJWT':>8}")
-    for name, seconds in best.items():
-        print(f"{name:48} {seconds * 1e6:9.2f} {seconds / floor:8.2f} {seconds / pyjwt:8.2f}")
-    ours_cost = best["realmid realm.verify (the handle) + Mem"]
+    print(f"{'candidate':50} {'us/call':>9} {'x floor':>8} {'x PyJWT':>8} {'spread':>7}")
+    for name, seconds in median.items():
+        spread = (max(rounds[name]) - min(rounds[name])) / seconds
+        print(
+            f"{name:50} {seconds * 1e6:9.2f} {seconds / floor:8.3f} {seconds / pyjwt:8.3f}"
+            f" {spread:6.0%}"
+        )
     print()
     verdict = {True: "ok", False: "MISSED"}
-    print(f"target <= 2.5x floor: {ours_cost / floor:.2f}x {verdict[ours_cost <= 2.5 * floor]}")
-    print(f"target <= 0.5x PyJWT: {ours_cost / pyjwt:.2f}x {verdict[ours_cost <= 0.5 * pyjwt]}")
+
+    def target(label: str, value: float, limit: float, unit: str) -> None:
+        print(
+            f"target {label:54} <= {limit:5.2f}x {unit:7}: {value:6.3f}x {verdict[value <= limit]}"
+        )
+
+    target("same-token realm.verify", median[SAME_REALM] / floor, 0.05, "floor")
+    target("same-token Verifier.verify", median[SAME_VERIFIER] / floor, 0.05, "floor")
+    target("fresh-token realm.verify", median[FRESH_REALM] / floor, 2.1, "floor")
+    target("fresh-token realm.verify", median[FRESH_REALM] / pyjwt, 0.5, "PyJWT")
+    if SAME_REDIS in median:
+        ratio = median[SAME_REDIS] / median[SAME_VERIFIER]
+        target("same-token Verifier.verify, Redis vs Mem revocation", ratio, 1.15, "Mem")
+    else:
+        print("Redis candidate skipped: redis-server is not on PATH")
 
 
 if __name__ == "__main__":

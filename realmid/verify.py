@@ -43,6 +43,19 @@ for another realm of the same issuer that happens to share the audience. Without
 ``realm_id`` (a bare verifier cannot know which realm is "this" one) or with
 ``check_azp=False`` (issuers that use ``azp`` otherwise), ``azp`` is only type-checked.
 
+**The verified-token cache.** A token that passed every check above is remembered (a
+bounded LRU, ``token_cache_size`` entries, default :data:`DEFAULT_TOKEN_CACHE_SIZE`; 0
+turns it off), keyed by the whole token string, with the key object it verified under.
+The next call with the same string skips decoding and RSA, but not the checks that can
+change: the key source must still hand out that very key for the ``kid`` (a key rotated
+out of the JWKS, or a refetched set, sends the token through the full path again),
+``exp``/``nbf``/``iat`` are compared with the verifier's clock again (with the leeway),
+and the call's audience must be among the token's ``aud``. The revocation cache is asked
+on every call, hit or not. Refusals are never cached. Tokens longer than
+:data:`MAX_CACHED_TOKEN_CHARS` are verified but not remembered. Cached :class:`Claims` are
+shared between calls, so they are deeply immutable: ``extra`` is a read-only mapping
+whose nested JSON objects are read-only mappings and whose arrays are tuples.
+
 ``jku``, ``x5u``, ``x5c`` and ``jwk`` headers are never read: keys come from the configured
 issuer's JWKS (or the static set) only. A revocation cache that cannot answer refuses the
 request with ``server_error`` (``details["revocation_unavailable"]``) rather than
@@ -54,9 +67,12 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any, TypeGuard
 
 import attrs
@@ -80,6 +96,8 @@ from realmid.revocation import AsyncRevocationCache, RevocationCache
 __all__ = [
     "DEFAULT_LEEWAY",
     "DEFAULT_MAX_TOKEN_BYTES",
+    "DEFAULT_TOKEN_CACHE_SIZE",
+    "MAX_CACHED_TOKEN_CHARS",
     "MAX_JTI_CHARS",
     "AsyncVerifier",
     "Claims",
@@ -89,6 +107,12 @@ __all__ = [
 ]
 
 DEFAULT_LEEWAY = 30.0
+# Verified tokens remembered per verifier (see "The verified-token cache" above).
+DEFAULT_TOKEN_CACHE_SIZE = 4096
+# Longer tokens are verified but not remembered: the cache's memory stays bounded by
+# size x (this + the claims it decodes to), whatever max_token_bytes allows.
+MAX_CACHED_TOKEN_CHARS = 4096
+_MAX_TOKEN_CACHE_SIZE = 1_000_000
 # NumericDate bounds: 1970 .. 9999-12-31. Anything outside is a broken or hostile token, and
 # the bound keeps arithmetic on attacker numbers (1e308, 10**4000) out of the picture.
 MAX_NUMERIC_DATE = 253_402_300_799
@@ -111,6 +135,21 @@ _FORGED = frozenset(
 KeySource = StaticJwks | JwksCache | AsyncJwksCache
 
 
+def _frozen(value: Any) -> Any:
+    """A JSON value made read-only: objects become read-only mappings, arrays tuples."""
+    kind = type(value)
+    if kind is dict or kind is MappingProxyType:
+        return _frozen_mapping(value)
+    if kind is list or kind is tuple:
+        return tuple([_frozen(item) for item in value])
+    return value
+
+
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    # A private copy behind the proxy: the caller's dict can change without touching it.
+    return MappingProxyType({key: _frozen(item) for key, item in dict(value).items()})
+
+
 @attrs.frozen(kw_only=True)
 class Claims:
     """The verified payload of an access token (the reference's ``Claims``).
@@ -119,12 +158,20 @@ class Claims:
     be a string or a list on the wire, and one shape is easier to use right (``"x" in aud``
     on a string is a substring test). Time claims are unix seconds; ``nbf`` and ``mfa_at``
     are 0 when absent. ``extra`` holds every claim the SDK does not model (``email``,
-    ``sid``, a partner's custom claims), as decoded from the token.
+    ``sid``, a partner's custom claims), as decoded from the token but read-only: a
+    ``MappingProxyType`` over a private copy, nested objects read-only mappings too and
+    arrays tuples. The verifier shares one ``Claims`` between the calls that present the
+    same token, so nothing in it can be changed by one request under another's feet; take
+    a copy (``dict(claims.extra)``) to build on it.
 
     >>> claims = Claims(iss="https://auth.realmid.dev", sub="u1", aud=("https://app",),
-    ...                 iat=1, exp=2, jti="j1")
-    >>> claims.aud, claims.mfa_at, claims.extra
-    (('https://app',), 0, {})
+    ...                 iat=1, exp=2, jti="j1", extra={"groups": ["a"]})
+    >>> claims.aud, claims.mfa_at, claims.extra["groups"]
+    (('https://app',), 0, ('a',))
+    >>> claims.extra["groups"] = []
+    Traceback (most recent call last):
+    ...
+    TypeError: 'mappingproxy' object does not support item assignment
     """
 
     iss: str
@@ -140,7 +187,48 @@ class Claims:
     amr: tuple[str, ...] = ()
     acr: str = ""
     mfa_at: int = 0
-    extra: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+
+
+# One remembered verification: (claims, kid, the key object it verified under, and the raw
+# exp, nbf and iat, re-checked on every hit exactly as the full path checks them).
+_Entry = tuple[Claims, str, Any, float, float, float]
+
+
+class _TokenCache:
+    """A bounded LRU of verified tokens, safe under threads (one short lock per call)."""
+
+    __slots__ = ("_entries", "_lock", "_max")
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = size
+
+    def __repr__(self) -> str:  # never the tokens
+        return f"_TokenCache(entries={len(self._entries)}, max={self._max})"
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(token)
+            if entry is not None:
+                self._entries.move_to_end(token)
+            return entry
+
+    def put(self, token: str, entry: _Entry) -> None:
+        with self._lock:
+            entries = self._entries
+            entries[token] = entry
+            entries.move_to_end(token)
+            while len(entries) > self._max:
+                entries.popitem(last=False)
+
+    def drop(self, token: str) -> None:
+        with self._lock:
+            self._entries.pop(token, None)
 
 
 # A parsed, not yet verified token: (header segment, kid, payload, signing input, signature).
@@ -165,6 +253,8 @@ class NeedKeys:
     # No repr, no eq: the parsed token holds the signature, which must not reach logs.
     _token: _Parsed = attrs.field(repr=False, eq=False, alias="token")
     _audience: str = attrs.field(repr=False, eq=False, alias="audience")
+    # The token string, for the verified-token cache once resume() succeeds (or None).
+    _raw: str | None = attrs.field(default=None, repr=False, eq=False, alias="raw")
 
 
 def _malformed(message: str) -> RealmError:
@@ -212,6 +302,7 @@ class _VerifierCore:
         logger: logging.Logger | None,
         realm_id: str | None = None,
         check_azp: bool = True,
+        token_cache_size: int = DEFAULT_TOKEN_CACHE_SIZE,
     ) -> None:
         self._issuer = _non_empty(issuer, "issuer")
         self._audience = _non_empty(audience, "audience")
@@ -237,6 +328,15 @@ class _VerifierCore:
         # carried a good signature (so only issuer-made headers get in). The header of a
         # key's tokens is always the same bytes, so the hot path skips decoding it.
         self._header_memo: dict[bytes, str] = {}
+        if (
+            isinstance(token_cache_size, bool)
+            or not isinstance(token_cache_size, int)
+            or not 0 <= token_cache_size <= _MAX_TOKEN_CACHE_SIZE
+        ):
+            raise BadRequestError(
+                f"token_cache_size must be an integer from 0 (off) to {_MAX_TOKEN_CACHE_SIZE}"
+            )
+        self._token_cache = _TokenCache(token_cache_size) if token_cache_size else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(issuer={self._issuer!r}, audience={self._audience!r})"
@@ -265,13 +365,37 @@ class _VerifierCore:
         """
         wanted = self._audience if audience is None else self._call_audience(audience)
         try:
+            cache = self._token_cache
+            if cache is not None and type(token) is str:
+                entry = cache.get(token)
+                if entry is not None:
+                    claims, kid, cached_key, exp, nbf, iat = entry
+                    now = self._clock()
+                    leeway = self._leeway
+                    if now >= exp + leeway or now + leeway < nbf or now + leeway < iat:
+                        cache.drop(token)  # the full path below says why
+                    elif wanted in claims.aud:
+                        # The key source's own rules decide (a key rotated out, a set past
+                        # its expiry): only the very key the token verified under serves.
+                        try:
+                            current = self._source.lookup(kid)
+                        except RealmError:
+                            cache.drop(token)
+                            raise
+                        if current is cached_key:
+                            return claims
+                        cache.drop(token)
             parsed = self._parse(token)
             source = self._source
             generation = source.generation  # read before the lookup: the single-flight key
             key = source.lookup(parsed[1])
             if key is None:
-                return NeedKeys(parsed[1], generation, token=parsed, audience=wanted)
-            return self._finish(parsed, key, wanted)
+                raw = token if type(token) is str else None
+                return NeedKeys(parsed[1], generation, token=parsed, audience=wanted, raw=raw)
+            claims = self._finish(parsed, key, wanted)
+            if cache is not None:
+                self._remember(cache, token, claims, parsed, key)
+            return claims
         except RealmError:
             raise
         except Exception as exc:
@@ -284,13 +408,69 @@ class _VerifierCore:
             key = self._source.lookup(need.kid, final=True)
             if key is None:  # a source that breaks the `final` promise: refuse, do not loop
                 raise RealmError(ErrorCode.UNKNOWN_KID, f"no key with kid {_show(need.kid)}")
-            return self._finish(need._token, key, need._audience)
+            claims = self._finish(need._token, key, need._audience)
+            cache = self._token_cache
+            if cache is not None and need._raw is not None:
+                self._remember(cache, need._raw, claims, need._token, key)
+            return claims
         except RealmError:
             raise
         except Exception as exc:
             raise _malformed(f"token could not be processed ({type(exc).__name__})") from None
 
+    def verify_local(self, token: str, audience: str | None = None) -> Claims | None:
+        """The whole verification, revocation included, when it can finish with no I/O:
+        :class:`Claims`; None when it would need I/O; raises RealmError when refused.
+
+        It finishes locally when the token is in the verified-token cache or its key is in
+        hand, AND the revocation cache (if any) answers locally: it has
+        ``is_revoked_locally(jti) -> bool | None`` and that returns a bool (None there
+        means "cannot tell without I/O"). A cache without the method counts as needing
+        I/O. :class:`~realmid.revocation.MemRevocationCache` always answers. None is the
+        caller's cue to run the full ``verify`` (sync or awaited); nothing is fetched here.
+        """
+        result = self.verify_cached(token, audience)
+        if type(result) is not Claims:
+            return None  # NeedKeys: the key set must be fetched first
+        revocation = self._revocation
+        if revocation is None:
+            return result
+        local = getattr(revocation, "is_revoked_locally", None)
+        if local is None or not callable(local):
+            return None
+        try:
+            revoked = local(result.jti)
+            if inspect.isawaitable(revoked):
+                close = getattr(revoked, "close", None)
+                if close is not None:
+                    close()  # not awaited: no "never awaited" warning either
+                raise TypeError("is_revoked_locally must not be async")
+            if revoked is not None and type(revoked) is not bool:
+                raise TypeError("is_revoked_locally must answer True, False or None")
+        except Exception as exc:
+            raise self._revocation_failed(exc) from exc
+        if revoked is None:
+            return None
+        if revoked:
+            raise TokenRevokedError()
+        return result
+
     # -- the checks ------------------------------------------------------------------------
+
+    def _remember(
+        self,
+        cache: _TokenCache,
+        token: object,
+        claims: Claims,
+        parsed: _Parsed,
+        key: rsa.RSAPublicKey,
+    ) -> None:
+        if type(token) is not str or len(token) > MAX_CACHED_TOKEN_CHARS:
+            return
+        payload = parsed[2]
+        # The same numbers _claims checked (validated NumericDates), not the int()ed ones.
+        exp, nbf, iat = payload["exp"], payload.get("nbf", 0), payload["iat"]
+        cache.put(token, (claims, parsed[1], key, exp, nbf, iat))
 
     @staticmethod
     def _call_audience(audience: object) -> str:
@@ -539,6 +719,11 @@ class Verifier(_VerifierCore):
     (``wrong_audience``); ``check_azp=False`` turns that off for issuers that use ``azp``
     otherwise. :meth:`is_genuine` checks only that the issuer signed a token (for
     ``realm.tokens.mark_revoked``).
+
+    ``token_cache_size``: how many verified tokens to remember (default 4096; 0 = off).
+    A repeated token then costs no RSA, while its key, times, audience and revocation are
+    still checked on every call (see the module docstring). :meth:`verify_local` runs the
+    whole check when it needs no I/O and answers None when it would.
     """
 
     def __init__(
@@ -555,6 +740,7 @@ class Verifier(_VerifierCore):
         logger: logging.Logger | None = None,
         realm_id: str | None = None,
         check_azp: bool = True,
+        token_cache_size: int = DEFAULT_TOKEN_CACHE_SIZE,
     ) -> None:
         source = _source(jwks, jwks_cache, (JwksCache,), "Verifier")
         if _is_async_cache(revocation):
@@ -570,6 +756,7 @@ class Verifier(_VerifierCore):
             logger=logger,
             realm_id=realm_id,
             check_azp=check_azp,
+            token_cache_size=token_cache_size,
         )
         self._cache = jwks_cache
 
@@ -632,6 +819,7 @@ class AsyncVerifier(_VerifierCore):
         logger: logging.Logger | None = None,
         realm_id: str | None = None,
         check_azp: bool = True,
+        token_cache_size: int = DEFAULT_TOKEN_CACHE_SIZE,
     ) -> None:
         source = _source(jwks, jwks_cache, (AsyncJwksCache,), "AsyncVerifier")
         super().__init__(
@@ -645,6 +833,7 @@ class AsyncVerifier(_VerifierCore):
             logger=logger,
             realm_id=realm_id,
             check_azp=check_azp,
+            token_cache_size=token_cache_size,
         )
         self._cache = jwks_cache
         self._revocation_is_async = _is_async_cache(revocation)
