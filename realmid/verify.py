@@ -135,19 +135,45 @@ _FORGED = frozenset(
 KeySource = StaticJwks | JwksCache | AsyncJwksCache
 
 
+class ReadOnlyDict(dict[str, Any]):
+    """A JSON object that refuses changes (``TypeError``): ``Claims.extra`` and the objects
+    nested in it.
+
+    A ``dict`` subclass, so ``json.dumps(claims.extra)``, ``isinstance(x, dict)`` and
+    ``dict(claims.extra)`` work as with the decoded payload; only mutation is refused.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *_: Any, **__: Any) -> Any:
+        raise TypeError("Claims.extra is read-only; copy it (dict(claims.extra)) to change it")
+
+    __setitem__ = __delitem__ = _refuse
+    clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __copy__(self) -> ReadOnlyDict:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ReadOnlyDict:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyDict, (dict(self),))
+
+
 def _frozen(value: Any) -> Any:
-    """A JSON value made read-only: objects become read-only mappings, arrays tuples."""
+    """A JSON value made read-only: objects become :class:`ReadOnlyDict`, arrays tuples."""
     kind = type(value)
-    if kind is dict or kind is MappingProxyType:
+    if kind is dict or kind is ReadOnlyDict or kind is MappingProxyType:
         return _frozen_mapping(value)
     if kind is list or kind is tuple:
         return tuple([_frozen(item) for item in value])
     return value
 
 
-def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    # A private copy behind the proxy: the caller's dict can change without touching it.
-    return MappingProxyType({key: _frozen(item) for key, item in dict(value).items()})
+def _frozen_mapping(value: Mapping[str, Any]) -> ReadOnlyDict:
+    # A private copy: the caller's dict can change without touching it.
+    return ReadOnlyDict({key: _frozen(item) for key, item in dict(value).items()})
 
 
 @attrs.frozen(kw_only=True)
@@ -159,10 +185,10 @@ class Claims:
     on a string is a substring test). Time claims are unix seconds; ``nbf`` and ``mfa_at``
     are 0 when absent. ``extra`` holds every claim the SDK does not model (``email``,
     ``sid``, a partner's custom claims), as decoded from the token but read-only: a
-    ``MappingProxyType`` over a private copy, nested objects read-only mappings too and
-    arrays tuples. The verifier shares one ``Claims`` between the calls that present the
-    same token, so nothing in it can be changed by one request under another's feet; take
-    a copy (``dict(claims.extra)``) to build on it.
+    :class:`ReadOnlyDict` (a ``dict``, so ``json.dumps`` takes it) over a private copy,
+    nested objects read-only too and arrays tuples. The verifier shares one ``Claims``
+    between the calls that present the same token, so nothing in it can be changed by one
+    request under another's feet; take a copy (``dict(claims.extra)``) to build on it.
 
     >>> claims = Claims(iss="https://auth.realmid.dev", sub="u1", aud=("https://app",),
     ...                 iat=1, exp=2, jti="j1", extra={"groups": ["a"]})
@@ -171,7 +197,7 @@ class Claims:
     >>> claims.extra["groups"] = []
     Traceback (most recent call last):
     ...
-    TypeError: 'mappingproxy' object does not support item assignment
+    TypeError: Claims.extra is read-only; copy it (dict(claims.extra)) to change it
     """
 
     iss: str

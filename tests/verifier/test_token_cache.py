@@ -480,3 +480,36 @@ def test_mem_cache_answers_locally() -> None:
     cache.revoke("j1", 2_000.0)
     assert cache.is_revoked_locally("j1") is True
     assert cache.is_revoked_locally("j2") is False
+
+
+def test_read_only_extra_still_serializes_and_copies_as_json() -> None:
+    import copy
+    import json
+    import pickle
+
+    from realmid.verify import Claims
+
+    claims = Claims(
+        iss="i", sub="s", aud=("a",), iat=1, exp=2, jti="j", extra={"p": {"t": ["x"]}, "n": 1}
+    )
+    assert json.loads(json.dumps(claims.extra)) == {"p": {"t": ["x"]}, "n": 1}
+    assert isinstance(claims.extra, dict)
+    for changed in (
+        dict(claims.extra),
+        copy.deepcopy(claims.extra),
+        pickle.loads(pickle.dumps(claims.extra)),
+    ):
+        assert changed == claims.extra
+    mutable = dict(claims.extra)
+    mutable["n"] = 2
+    assert claims.extra["n"] == 1
+    for mutate in (
+        lambda: claims.extra.update(n=3),
+        lambda: claims.extra.pop("n"),
+        lambda: claims.extra.setdefault("z", 1),
+        lambda: claims.extra.clear(),
+        lambda: claims.extra["p"].update(t=()),
+    ):
+        with pytest.raises(TypeError):
+            mutate()
+    assert claims.extra == {"p": {"t": ("x",)}, "n": 1}
