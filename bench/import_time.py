@@ -1,72 +1,137 @@
-"""Import cost of realmid against its own dependencies, measured in one run.
+"""Import cost of realmid against its own dependencies: wall time of fresh interpreters.
 
-Each statement runs in a fresh interpreter under ``python -X importtime``; the figure is
-the cumulative microseconds of the top-level modules the statement imported, the median
-of several runs. The ratio column compares against ``import httpx, jwt``: the floor any
-SDK built on them pays.
+Each statement runs in a new ``python -c`` subprocess and the figure is the subprocess's
+wall time minus that of ``python -c pass`` (interpreter start), so it is what a program
+pays for the statement. Rounds are interleaved (every statement once per round, in a
+rotating order), so drift in machine load hits every row alike; each row is the median
+over the rounds. Two passes:
 
-    python bench/import_time.py [--runs 7]
+- cached: bytecode in ``__pycache__`` (warmed before the first round), as an installed SDK;
+- uncached: ``PYTHONDONTWRITEBYTECODE=1`` and a fresh, empty ``PYTHONPYCACHEPREFIX`` per
+  run, so every module (the standard library's too) is compiled from source: a first run
+  after install, or a read-only container image built without bytecode.
+
+The child prints ``len(sys.modules)`` after the statement; the module column is that count
+(exact, not a median). The ratio column compares against ``import httpx, jwt``, the floor
+any SDK built on them pays; the target column is the budget the row is held to, if any.
+``-X importtime`` is not used: it misses modules imported through ``importlib``.
+
+    python bench/import_time.py [--rounds 15] [--uncached-rounds 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STATEMENTS = {
-    "baseline: import httpx, jwt": "import httpx, jwt",
-    "import realmid_api": "import realmid_api",
-    "import realmid_api.models (lazy)": "import realmid_api.models",
-    "realmid_api.models.Session (one model)": "import realmid_api.models as m; m.Session",
-    "every model eagerly": "import realmid_api.models as m; [getattr(m, n) for n in m.__all__]",
-    "import realmid": "import realmid",
-    "realmid.Realm (the handle)": "import realmid; realmid.Realm",
+START = "interpreter start: pass"
+BASELINE = "baseline: import httpx, jwt"
+HANDLE = "from realmid import Realm"
+# label -> (statement, target ratio against the baseline or None)
+STATEMENTS: dict[str, tuple[str, float | None]] = {
+    START: ("pass", None),
+    BASELINE: ("import httpx, jwt", None),
+    "import realmid": ("import realmid", None),
+    HANDLE: ("from realmid import Realm", 1.0),
+    "from realmid import AsyncRealm": ("from realmid import AsyncRealm", 1.0),
+    "Realm(...) constructed": (
+        "from realmid import Realm; Realm(realm_id='r', api_key='k', base_url='http://127.0.0.1:1')",
+        None,
+    ),
+    "Realm(...).tenants (first use)": (
+        "from realmid import Realm; "
+        "Realm(realm_id='r', api_key='k', base_url='http://127.0.0.1:1').tenants",
+        None,
+    ),
+    "every resource of Realm(...)": (
+        "from realmid import Realm; r = Realm(realm_id='r', api_key='k', "
+        "base_url='http://127.0.0.1:1'); [getattr(r, n) for n in ('auth', 'tenants', "
+        "'domains', 'api_keys', 'config', 'roles', 'origins', 'admin', 'otp', 'tokens')]",
+        None,
+    ),
 }
-LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 
 
-def measure(statement: str) -> tuple[int, int]:
-    """(cumulative µs of the top-level imports, number of modules imported)."""
+def _env(extra: dict[str, str]) -> dict[str, str]:
     # Works from a plain checkout too: the generated package sits in generated_client/.
     paths = [str(ROOT), str(ROOT / "generated_client"), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", statement],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stderr
-    total = 0
-    modules = 0
-    for match in LINE.finditer(out):
-        modules += 1
-        # Top-level entries (one space of indent) carry their children's time.
-        if len(match.group(3)) == 1:
-            total += int(match.group(2))
-    return total, modules
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPYCACHEPREFIX",)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    env.update(extra)
+    return env
+
+
+def run_once(statement: str, *, cached: bool) -> tuple[float, int]:
+    """(wall seconds of a fresh interpreter running ``statement``, modules it ended with)."""
+    code = f"{statement}\nimport sys; print(len(sys.modules))"
+    with tempfile.TemporaryDirectory(prefix="realmid-pyc-") as prefix:
+        extra = {} if cached else {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": prefix}
+        env = _env(extra)
+        begin = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout
+        wall = time.perf_counter() - begin
+    return wall, int(out.split()[-1])
+
+
+def measure(rounds: int, *, cached: bool) -> dict[str, tuple[float, int]]:
+    """Median wall seconds and module count of each statement, interleaved over ``rounds``."""
+    labels = list(STATEMENTS)
+    if cached:
+        for label in labels:  # writes __pycache__ for everything the statements import
+            run_once(STATEMENTS[label][0], cached=True)
+    walls: dict[str, list[float]] = {label: [] for label in labels}
+    modules: dict[str, int] = {}
+    for i in range(rounds):
+        shift = i % len(labels)
+        for label in labels[shift:] + labels[:shift]:
+            wall, count = run_once(STATEMENTS[label][0], cached=cached)
+            walls[label].append(wall)
+            modules[label] = count
+    return {label: (statistics.median(walls[label]), modules[label]) for label in labels}
+
+
+def report(title: str, results: dict[str, tuple[float, int]], rounds: int) -> None:
+    start, start_modules = results[START]
+    base = results[BASELINE][0] - start
+    base_modules = results[BASELINE][1]
+    print(f"\n{title} (median of {rounds} interleaved runs; interpreter start subtracted)")
+    header = f"{'statement':<34} {'ms':>8} {'x baseline':>11} {'target':>7} {'ok':>3}"
+    print(f"{header} {'modules':>8} {'+ vs base':>10}")
+    for label, (wall, count) in results.items():
+        target = STATEMENTS[label][1]
+        net = wall - start if label != START else wall
+        ratio = "" if label == START else f"{net / base:.2f}"
+        goal = "" if target is None else f"<={target:.2f}"
+        ok = "" if target is None else ("yes" if net / base <= target else "NO")
+        extra = "" if label == START else f"{count - base_modules:+d}"
+        shown = count if label != START else start_modules
+        print(
+            f"{label:<34} {net * 1000:>8.1f} {ratio:>11} {goal:>7} {ok:>3} {shown:>8} {extra:>10}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=15, help="cached rounds (default 15)")
+    parser.add_argument(
+        "--uncached-rounds", type=int, default=7, help="uncached rounds (default 7; 0 skips)"
+    )
     args = parser.parse_args()
-    results = {}
-    for label, stmt in STATEMENTS.items():
-        runs = [measure(stmt) for _ in range(args.runs)]
-        # Module counts are exact; times are the median of the runs (they are noisy).
-        results[label] = (statistics.median(us for us, _ in runs), runs[0][1])
-    base_us, base_modules = results["baseline: import httpx, jwt"]
-    print(f"{'statement':<42} {'µs':>9} {'x baseline':>11} {'modules':>8} {'+ vs base':>10}")
-    for label, (us, modules) in results.items():
-        extra = modules - base_modules
-        print(f"{label:<42} {us:>9.0f} {us / base_us:>11.2f} {modules:>8} {extra:>+10}")
+    print(f"python {sys.version.split()[0]} on {sys.platform}; baseline is {BASELINE!r}")
+    report("cached bytecode", measure(args.rounds, cached=True), args.rounds)
+    if args.uncached_rounds:
+        uncached = measure(args.uncached_rounds, cached=False)
+        report("no cached bytecode", uncached, args.uncached_rounds)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,6 @@ from typing import Any
 
 import attrs
 import httpx
-from realmid_api.api.auth import login, token
-from realmid_api.models import PlatformApiKeyGrant, PlatformTokenResponse, TokenRequest
 
 from realmid._bearers import Policy, bearer_policy
 from realmid._http import REPEATABLE
@@ -188,13 +186,22 @@ class PlatformTokenAuth(httpx.Auth):
             return minted
         raise _as_error(outcome)
 
+    # The generated operations and models are imported on the first mint, not with the
+    # handle: constructing one loads no operation module (tests/test_lazy_imports.py).
+
     def _login_request(self) -> httpx.Request:
+        from realmid_api.api.auth import login
+        from realmid_api.models import PlatformApiKeyGrant
+
         grant = PlatformApiKeyGrant(
             grant_type="platform_api_key", realm_id=self._realm_id, api_key=self._api_key
         )
         return self._build(login.request_kwargs(body=grant))
 
     def _refresh_request(self, refresh_token: str) -> httpx.Request:
+        from realmid_api.api.auth import token
+        from realmid_api.models import TokenRequest
+
         request = self._build(
             token.request_kwargs(body=TokenRequest(grant_type="platform_refresh"))
         )
@@ -223,6 +230,8 @@ class PlatformTokenAuth(httpx.Auth):
         """
         if not isinstance(outcome, httpx.Response) or outcome.status_code != 200:
             return None
+        from realmid_api.models import PlatformTokenResponse
+
         try:
             data = outcome.json()
             if not isinstance(data, dict) or not data.get("access_token"):

@@ -21,7 +21,6 @@ import enum
 import functools
 import json
 import re
-from importlib import resources
 
 
 class Policy(enum.Enum):
@@ -44,6 +43,8 @@ def _policy(alternatives: list[dict[str, list[str]]]) -> Policy:
 
 @functools.cache
 def _table() -> tuple[tuple[str, re.Pattern[str], Policy], ...]:
+    from importlib import resources  # here, not at the top: only the first request needs it
+
     raw = resources.files("realmid_api").joinpath("openapi.json").read_bytes()
     document = json.loads(raw)
     default = document.get("security", [])

@@ -20,6 +20,11 @@ DEFAULT_BASE_URL = "https://auth.realmid.dev"
 # Every API answer is a small JSON document; this only stops a broken or hostile server
 # from filling memory.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# Connection pool of the client a handle builds. httpx keeps only 20 idle connections by
+# default: 100 threads sharing one handle would open up to 80 new ones on every burst after
+# the first. Keeping as many as may be open lets a burst reuse the last one's connections.
+DEFAULT_MAX_CONNECTIONS = 100
+DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 100
 
 _REALM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
@@ -112,6 +117,13 @@ def _check_max_response_bytes(_: object, __: attrs.Attribute[Any], value: Any) -
         raise BadRequestError(f"max_response_bytes must be a positive integer, got {value!r}")
 
 
+def _check_pool_size(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise BadRequestError(
+            f"{attribute.name} must be a positive integer or None (no cap), got {value!r}"
+        )
+
+
 def _check_clock(_: object, __: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not callable(value):
         raise BadRequestError("clock must be a function returning unix seconds (or None)")
@@ -160,6 +172,20 @@ class RealmConfig:
     max_response_bytes: int = attrs.field(
         default=DEFAULT_MAX_RESPONSE_BYTES, validator=_check_max_response_bytes
     )
+    max_connections: int | None = attrs.field(
+        default=DEFAULT_MAX_CONNECTIONS, validator=_check_pool_size
+    )
+    max_keepalive_connections: int | None = attrs.field(
+        default=DEFAULT_MAX_KEEPALIVE_CONNECTIONS, validator=_check_pool_size
+    )
+
+    def limits(self) -> httpx.Limits:
+        """The connection pool limits of the client the handle builds (httpx's keep-alive
+        expiry, 5 s, is kept)."""
+        return httpx.Limits(
+            max_connections=self.max_connections,
+            max_keepalive_connections=self.max_keepalive_connections,
+        )
 
     def __attrs_post_init__(self) -> None:
         if self.origin is not None and not (

@@ -48,7 +48,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 import attrs
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
-from realmid_api.api.realm import get_jwks
 
 from realmid._http import BODY_LIMITS
 from realmid._inputs import duration
@@ -82,6 +81,10 @@ def jwks_url(issuer: str) -> str:
     'https://auth.realmid.dev/.well-known/jwks.json'
     """
     # The path is the contract's (the generated ``get_jwks`` operation), not a copy of it.
+    # Imported here, not at the top: a handle computes this URL when it is constructed, and
+    # constructing one loads no generated operation module (tests/test_lazy_imports.py).
+    from realmid_api.api.realm import get_jwks
+
     path: str = get_jwks.request_kwargs()["url"]
     return issuer.rstrip("/") + path
 
@@ -536,6 +539,8 @@ class _JwksCore(Generic[ClientT]):
     def _request_kwargs(self, deadline: float) -> dict[str, Any]:
         # The contract's request (method, and whatever else the spec gives the operation),
         # sent to this cache's URL and read here as a bounded stream.
+        from realmid_api.api.realm import get_jwks
+
         wire = get_jwks.request_kwargs()
         return {
             **wire,

@@ -12,52 +12,99 @@ generator's templates make them fit for a facade (generator/README.md):
   ``repr()``), and ``to_dict()`` writes them back;
 - ``to_dict()`` is JSON-ready, and pydantic (FastAPI's ``response_model``) takes them as
   they are.
+
+The generated ones load lazily, as in ``realmid_api.models``: the first access to a name
+imports the one module that defines it, so importing this module (the handles do) costs
+none of them.
 """
 
 from __future__ import annotations
 
+import importlib
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-from realmid_api.models import (
-    AdminEventsResponse,
-    AdminPlatformsResponse,
-    AdminSearchResponse,
-    AdminStats,
-    APIKey,
-    AuditEvent,
-    DomainClaim,
-    DomainTxt,
-    DomainVerifyResult,
-    Invitation,
-    IssueResponse,
-    MFAChallenge,
-    MFAEnrollResult,
-    MintResult,
-    Origin,
-    OriginClaim,
-    PlatformOwner,
-    PlatformSummary,
-    RealmConfig,
-    RealmInfo,
-    RoleDeleteResult,
-    RoleListPage,
-    RoleObject,
-    SearchHit,
-    Session,
-    SessionInfo,
-    Tenant,
-    TenantDomainClaim,
-    TenantRef,
-    UpdateUserRoleResult,
-    User,
-    UserSummary,
-    VerifyResponse,
-    ViewResponse,
-)
+
+if TYPE_CHECKING:
+    from realmid_api.models import (
+        AdminEventsResponse,
+        AdminPlatformsResponse,
+        AdminSearchResponse,
+        AdminStats,
+        APIKey,
+        AuditEvent,
+        DomainClaim,
+        DomainTxt,
+        DomainVerifyResult,
+        Invitation,
+        IssueResponse,
+        MFAChallenge,
+        MFAEnrollResult,
+        MintResult,
+        Origin,
+        OriginClaim,
+        PlatformOwner,
+        PlatformSummary,
+        RealmConfig,
+        RealmInfo,
+        RoleDeleteResult,
+        RoleListPage,
+        RoleObject,
+        SearchHit,
+        Session,
+        SessionInfo,
+        Tenant,
+        TenantDomainClaim,
+        TenantRef,
+        UpdateUserRoleResult,
+        User,
+        UserSummary,
+        VerifyResponse,
+        ViewResponse,
+    )
 
 T = TypeVar("T")
+
+# The generated models re-exported here, each imported on first access (``__getattr__``).
+_GENERATED = frozenset(
+    {
+        "AdminEventsResponse",
+        "AdminPlatformsResponse",
+        "AdminSearchResponse",
+        "AdminStats",
+        "APIKey",
+        "AuditEvent",
+        "DomainClaim",
+        "DomainTxt",
+        "DomainVerifyResult",
+        "Invitation",
+        "IssueResponse",
+        "MFAChallenge",
+        "MFAEnrollResult",
+        "MintResult",
+        "Origin",
+        "OriginClaim",
+        "PlatformOwner",
+        "PlatformSummary",
+        "RealmConfig",
+        "RealmInfo",
+        "RoleDeleteResult",
+        "RoleListPage",
+        "RoleObject",
+        "SearchHit",
+        "Session",
+        "SessionInfo",
+        "Tenant",
+        "TenantDomainClaim",
+        "TenantRef",
+        "UpdateUserRoleResult",
+        "User",
+        "UserSummary",
+        "VerifyResponse",
+        "ViewResponse",
+    }
+)
 
 # The two system roles of every realm (ADR-040); every other role name is partner-defined.
 ROLE_OWNER = "owner"
@@ -121,3 +168,15 @@ __all__ = [
     "VerifyResponse",
     "ViewResponse",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _GENERATED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module("realmid_api.models"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _GENERATED)

@@ -14,24 +14,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from realmid_api import AuthenticatedClient
-from realmid_api.api.realm import get_realm_info
 from realmid_api.types import UNSET, Response
 
-from realmid._async.admin import AsyncAdmin
-from realmid._async.api_keys import AsyncApiKeys
-from realmid._async.auth import AsyncAuth
-from realmid._async.config import AsyncConfig
-from realmid._async.domains import AsyncDomains
-from realmid._async.origins import AsyncOrigins
-from realmid._async.otp import AsyncOtp
 from realmid._async.pagination import AsyncPaginated
-from realmid._async.roles import AsyncRoles
-from realmid._async.tenants import AsyncTenants
-from realmid._async.tokens import AsyncTokensClient
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
 from realmid._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
     DEFAULT_MAX_RESPONSE_BYTES,
     RealmConfig,
     RetryPolicy,
@@ -39,6 +30,7 @@ from realmid._config import (
 from realmid._faces import AsyncLock, AsyncOp, cache_for_async_face
 from realmid._http import USER_AGENT, RealmTransport
 from realmid._inputs import forwarded_headers, header_value
+from realmid._lazy import resource
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -46,15 +38,28 @@ from realmid.errors import (
     error_from_exception,
     error_from_parts,
 )
-from realmid.jwks import AsyncJwksCache, jwks_url
-from realmid.models import Page, RealmInfo
+from realmid.models import Page
 from realmid.revocation import AsyncRevocationCache, MemRevocationCache, RevocationCache
-from realmid.verify import AsyncVerifier, Claims
 
 if TYPE_CHECKING:
+    # The resource namespaces load on first use (see the `resource` attributes below), so a
+    # handle's construction imports none of their generated operations or models.
+    from realmid._async.admin import AsyncAdmin
+    from realmid._async.api_keys import AsyncApiKeys
+    from realmid._async.auth import AsyncAuth
+    from realmid._async.config import AsyncConfig
+    from realmid._async.domains import AsyncDomains
+    from realmid._async.origins import AsyncOrigins
+    from realmid._async.otp import AsyncOtp
+    from realmid._async.roles import AsyncRoles
+    from realmid._async.tenants import AsyncTenants
+    from realmid._async.tokens import AsyncTokensClient
+    from realmid.jwks import AsyncJwksCache
     from realmid.middleware.asgi import ASGIApp, RealmASGIMiddleware
     from realmid.middleware.options import MFARule, MiddlewareOptions
     from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
+    from realmid.models import RealmInfo
+    from realmid.verify import AsyncVerifier, Claims
 
 T = TypeVar("T")
 
@@ -78,6 +83,15 @@ class AsyncRealm:
 
     ``max_response_bytes`` (default 8 MiB) caps every response body the handle's transport
     reads; a larger one is a ``server_error`` RealmError carrying the answer's status.
+
+    ``max_connections`` (default 100) caps the open connections of the handle's client, and
+    ``max_keepalive_connections`` (default 100) how many idle ones it keeps for reuse: size
+    both to the calls the handle makes at once, so a second burst reuses the first one's
+    connections instead of opening new ones (``None``: no cap). A supplied ``http_client``
+    keeps its own limits.
+
+    The resource namespaces (``realm.tenants``, ``realm.auth``, ...) are built, and their
+    modules imported, on first use; each is then the same object for the handle's lifetime.
     """
 
     def __init__(
@@ -96,6 +110,8 @@ class AsyncRealm:
         retry: RetryPolicy | None = None,
         token_refresh_buffer: float | timedelta = 60.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
+        max_keepalive_connections: int | None = DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
     ) -> None:
         self._config = RealmConfig(
             realm_id=realm_id,
@@ -111,6 +127,8 @@ class AsyncRealm:
             token_refresh_buffer=token_refresh_buffer,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive_connections,
         )
         config = self._config
         # The generated client's own token field stays empty: the Auth below owns the bearer.
@@ -130,7 +148,8 @@ class AsyncRealm:
                 timeout=config.timeout,
                 headers={"User-Agent": USER_AGENT},
                 transport=RealmTransport(
-                    httpx.AsyncHTTPTransport(),
+                    # The limits go to the transport: a client given a transport ignores its own.
+                    httpx.AsyncHTTPTransport(limits=config.limits()),
                     config.retry,
                     config.logger,
                     max_response_bytes=config.max_response_bytes,
@@ -146,29 +165,99 @@ class AsyncRealm:
         self._info: RealmInfo | None = None
         self._audience: str | None = None
         self._info_lock = AsyncLock()
-        # Keys are fetched without the platform token (auth=None inside the cache): verifying
-        # users' tokens must not depend on the API key.
-        self._jwks = AsyncJwksCache(jwks_url(config.base_url), self._http, logger=config.logger)
         # One cache behind realm.tokens and verify(): a token marked revoked is refused.
         self._revocation = (
             None if config.revocation is None else cache_for_async_face(config.revocation)
         )
-        # `is None`, not `or`: an empty cache is falsy (it has a len()).
-        self.tokens = AsyncTokensClient(
-            MemRevocationCache(config.clock) if self._revocation is None else self._revocation,
-            logger=config.logger,
-        )
         self._verifier: AsyncVerifier | None = None
         self._verifier_lock = AsyncLock()
-        self.auth = AsyncAuth(self)
-        self.tenants = AsyncTenants(self)
-        self.domains = AsyncDomains(self)
-        self.api_keys = AsyncApiKeys(self)
-        self.config = AsyncConfig(self)
-        self.roles = AsyncRoles(self)
-        self.origins = AsyncOrigins(self)
-        self.admin = AsyncAdmin(self)
-        self.otp = AsyncOtp(self)
+
+    @resource
+    def _jwks(self) -> AsyncJwksCache:
+        """The issuer's signing keys, built on the first verify (its URL comes from the
+        generated ``get_jwks`` operation, which construction does not import)."""
+        from realmid.jwks import AsyncJwksCache, jwks_url
+
+        # Keys are fetched without the platform token (auth=None inside the cache): verifying
+        # users' tokens must not depend on the API key.
+        return AsyncJwksCache(jwks_url(self.base_url), self._http, logger=self._config.logger)
+
+    @resource
+    def tokens(self) -> AsyncTokensClient:
+        """The revocation cache, driven by access tokens (``mark_revoked``, ``is_revoked``)."""
+        from realmid._async.tokens import AsyncTokensClient
+
+        # `is None`, not `or`: an empty cache is falsy (it has a len()).
+        cache = self._revocation
+        return AsyncTokensClient(
+            MemRevocationCache(self._config.clock) if cache is None else cache,
+            logger=self._config.logger,
+        )
+
+    # -- resource namespaces: each module is imported, and the namespace built, on first use
+
+    @resource
+    def auth(self) -> AsyncAuth:
+        """Login, refresh, MFA, OTP login, logout and sessions."""
+        from realmid._async.auth import AsyncAuth
+
+        return AsyncAuth(self)
+
+    @resource
+    def tenants(self) -> AsyncTenants:
+        """Tenants of the realm, with ``.invitations`` and ``.users``."""
+        from realmid._async.tenants import AsyncTenants
+
+        return AsyncTenants(self)
+
+    @resource
+    def domains(self) -> AsyncDomains:
+        """Realm domain claims."""
+        from realmid._async.domains import AsyncDomains
+
+        return AsyncDomains(self)
+
+    @resource
+    def api_keys(self) -> AsyncApiKeys:
+        """The realm's API keys."""
+        from realmid._async.api_keys import AsyncApiKeys
+
+        return AsyncApiKeys(self)
+
+    @resource
+    def config(self) -> AsyncConfig:
+        """Realm-level configuration."""
+        from realmid._async.config import AsyncConfig
+
+        return AsyncConfig(self)
+
+    @resource
+    def roles(self) -> AsyncRoles:
+        """The realm's role catalog."""
+        from realmid._async.roles import AsyncRoles
+
+        return AsyncRoles(self)
+
+    @resource
+    def origins(self) -> AsyncOrigins:
+        """The realm's origin allowlist."""
+        from realmid._async.origins import AsyncOrigins
+
+        return AsyncOrigins(self)
+
+    @resource
+    def admin(self) -> AsyncAdmin:
+        """Operator views across the issuer (the ``admin`` scope)."""
+        from realmid._async.admin import AsyncAdmin
+
+        return AsyncAdmin(self)
+
+    @resource
+    def otp(self) -> AsyncOtp:
+        """Partner OTPs."""
+        from realmid._async.otp import AsyncOtp
+
+        return AsyncOtp(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(realm_id={self.realm_id!r}, base_url={self.base_url!r})"
@@ -206,7 +295,9 @@ class AsyncRealm:
 
     async def aclose(self) -> None:
         """Close the HTTP client (unless it was supplied by the caller)."""
-        await self._jwks.aclose()  # no background key refresh after this (async: cancelled)
+        jwks = self.__dict__.get("_jwks")  # never built: nothing to stop
+        if jwks is not None:
+            await jwks.aclose()  # no background key refresh after this (async: cancelled)
         if self._owns_http:
             await self._http.aclose()
 
@@ -306,6 +397,8 @@ class AsyncRealm:
         # Every call names its audience, so the one given here is only the verifier's default.
         async with self._verifier_lock:
             if self._verifier is None:
+                from realmid.verify import AsyncVerifier
+
                 self._verifier = AsyncVerifier(
                     self.base_url,
                     audience,
@@ -332,6 +425,10 @@ class AsyncRealm:
             return cached
         async with self._info_lock:
             if self._info is None:
+                from realmid_api.api.realm import get_realm_info
+
+                from realmid.models import RealmInfo
+
                 self._info = await self._call(
                     get_realm_info.asyncio_detailed, RealmInfo, platform_id=self.realm_id
                 )

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from realmid_api import AuthenticatedClient
-from realmid_api.api.realm import get_realm_info
 from realmid_api.types import UNSET, Response
 
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
 from realmid._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
     DEFAULT_MAX_RESPONSE_BYTES,
     RealmConfig,
     RetryPolicy,
@@ -30,17 +31,8 @@ from realmid._config import (
 from realmid._faces import SyncLock, SyncOp, cache_for_sync_face
 from realmid._http import USER_AGENT, RealmTransport
 from realmid._inputs import forwarded_headers, header_value
-from realmid._sync.admin import SyncAdmin
-from realmid._sync.api_keys import SyncApiKeys
-from realmid._sync.auth import SyncAuth
-from realmid._sync.config import SyncConfig
-from realmid._sync.domains import SyncDomains
-from realmid._sync.origins import SyncOrigins
-from realmid._sync.otp import SyncOtp
+from realmid._lazy import resource
 from realmid._sync.pagination import Paginated
-from realmid._sync.roles import SyncRoles
-from realmid._sync.tenants import SyncTenants
-from realmid._sync.tokens import TokensClient
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -48,15 +40,28 @@ from realmid.errors import (
     error_from_exception,
     error_from_parts,
 )
-from realmid.jwks import JwksCache, jwks_url
-from realmid.models import Page, RealmInfo
+from realmid.models import Page
 from realmid.revocation import MemRevocationCache, RevocationCache
-from realmid.verify import Claims, Verifier
 
 if TYPE_CHECKING:
+    # The resource namespaces load on first use (see the `resource` attributes below), so a
+    # handle's construction imports none of their generated operations or models.
+    from realmid._sync.admin import SyncAdmin
+    from realmid._sync.api_keys import SyncApiKeys
+    from realmid._sync.auth import SyncAuth
+    from realmid._sync.config import SyncConfig
+    from realmid._sync.domains import SyncDomains
+    from realmid._sync.origins import SyncOrigins
+    from realmid._sync.otp import SyncOtp
+    from realmid._sync.roles import SyncRoles
+    from realmid._sync.tenants import SyncTenants
+    from realmid._sync.tokens import TokensClient
+    from realmid.jwks import JwksCache
     from realmid.middleware.asgi import ASGIApp, RealmASGIMiddleware
     from realmid.middleware.options import MFARule, MiddlewareOptions
     from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
+    from realmid.models import RealmInfo
+    from realmid.verify import Claims, Verifier
 
 T = TypeVar("T")
 
@@ -80,6 +85,15 @@ class Realm:
 
     ``max_response_bytes`` (default 8 MiB) caps every response body the handle's transport
     reads; a larger one is a ``server_error`` RealmError carrying the answer's status.
+
+    ``max_connections`` (default 100) caps the open connections of the handle's client, and
+    ``max_keepalive_connections`` (default 100) how many idle ones it keeps for reuse: size
+    both to the calls the handle makes at once, so a second burst reuses the first one's
+    connections instead of opening new ones (``None``: no cap). A supplied ``http_client``
+    keeps its own limits.
+
+    The resource namespaces (``realm.tenants``, ``realm.auth``, ...) are built, and their
+    modules imported, on first use; each is then the same object for the handle's lifetime.
     """
 
     def __init__(
@@ -98,6 +112,8 @@ class Realm:
         retry: RetryPolicy | None = None,
         token_refresh_buffer: float | timedelta = 60.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
+        max_keepalive_connections: int | None = DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
     ) -> None:
         self._config = RealmConfig(
             realm_id=realm_id,
@@ -113,6 +129,8 @@ class Realm:
             token_refresh_buffer=token_refresh_buffer,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive_connections,
         )
         config = self._config
         # The generated client's own token field stays empty: the Auth below owns the bearer.
@@ -132,7 +150,8 @@ class Realm:
                 timeout=config.timeout,
                 headers={"User-Agent": USER_AGENT},
                 transport=RealmTransport(
-                    httpx.HTTPTransport(),
+                    # The limits go to the transport: a client given a transport ignores its own.
+                    httpx.HTTPTransport(limits=config.limits()),
                     config.retry,
                     config.logger,
                     max_response_bytes=config.max_response_bytes,
@@ -148,29 +167,99 @@ class Realm:
         self._info: RealmInfo | None = None
         self._audience: str | None = None
         self._info_lock = SyncLock()
-        # Keys are fetched without the platform token (auth=None inside the cache): verifying
-        # users' tokens must not depend on the API key.
-        self._jwks = JwksCache(jwks_url(config.base_url), self._http, logger=config.logger)
         # One cache behind realm.tokens and verify(): a token marked revoked is refused.
         self._revocation = (
             None if config.revocation is None else cache_for_sync_face(config.revocation)
         )
-        # `is None`, not `or`: an empty cache is falsy (it has a len()).
-        self.tokens = TokensClient(
-            MemRevocationCache(config.clock) if self._revocation is None else self._revocation,
-            logger=config.logger,
-        )
         self._verifier: Verifier | None = None
         self._verifier_lock = SyncLock()
-        self.auth = SyncAuth(self)
-        self.tenants = SyncTenants(self)
-        self.domains = SyncDomains(self)
-        self.api_keys = SyncApiKeys(self)
-        self.config = SyncConfig(self)
-        self.roles = SyncRoles(self)
-        self.origins = SyncOrigins(self)
-        self.admin = SyncAdmin(self)
-        self.otp = SyncOtp(self)
+
+    @resource
+    def _jwks(self) -> JwksCache:
+        """The issuer's signing keys, built on the first verify (its URL comes from the
+        generated ``get_jwks`` operation, which construction does not import)."""
+        from realmid.jwks import JwksCache, jwks_url
+
+        # Keys are fetched without the platform token (auth=None inside the cache): verifying
+        # users' tokens must not depend on the API key.
+        return JwksCache(jwks_url(self.base_url), self._http, logger=self._config.logger)
+
+    @resource
+    def tokens(self) -> TokensClient:
+        """The revocation cache, driven by access tokens (``mark_revoked``, ``is_revoked``)."""
+        from realmid._sync.tokens import TokensClient
+
+        # `is None`, not `or`: an empty cache is falsy (it has a len()).
+        cache = self._revocation
+        return TokensClient(
+            MemRevocationCache(self._config.clock) if cache is None else cache,
+            logger=self._config.logger,
+        )
+
+    # -- resource namespaces: each module is imported, and the namespace built, on first use
+
+    @resource
+    def auth(self) -> SyncAuth:
+        """Login, refresh, MFA, OTP login, logout and sessions."""
+        from realmid._sync.auth import SyncAuth
+
+        return SyncAuth(self)
+
+    @resource
+    def tenants(self) -> SyncTenants:
+        """Tenants of the realm, with ``.invitations`` and ``.users``."""
+        from realmid._sync.tenants import SyncTenants
+
+        return SyncTenants(self)
+
+    @resource
+    def domains(self) -> SyncDomains:
+        """Realm domain claims."""
+        from realmid._sync.domains import SyncDomains
+
+        return SyncDomains(self)
+
+    @resource
+    def api_keys(self) -> SyncApiKeys:
+        """The realm's API keys."""
+        from realmid._sync.api_keys import SyncApiKeys
+
+        return SyncApiKeys(self)
+
+    @resource
+    def config(self) -> SyncConfig:
+        """Realm-level configuration."""
+        from realmid._sync.config import SyncConfig
+
+        return SyncConfig(self)
+
+    @resource
+    def roles(self) -> SyncRoles:
+        """The realm's role catalog."""
+        from realmid._sync.roles import SyncRoles
+
+        return SyncRoles(self)
+
+    @resource
+    def origins(self) -> SyncOrigins:
+        """The realm's origin allowlist."""
+        from realmid._sync.origins import SyncOrigins
+
+        return SyncOrigins(self)
+
+    @resource
+    def admin(self) -> SyncAdmin:
+        """Operator views across the issuer (the ``admin`` scope)."""
+        from realmid._sync.admin import SyncAdmin
+
+        return SyncAdmin(self)
+
+    @resource
+    def otp(self) -> SyncOtp:
+        """Partner OTPs."""
+        from realmid._sync.otp import SyncOtp
+
+        return SyncOtp(self)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(realm_id={self.realm_id!r}, base_url={self.base_url!r})"
@@ -208,7 +297,9 @@ class Realm:
 
     def close(self) -> None:
         """Close the HTTP client (unless it was supplied by the caller)."""
-        self._jwks.close()  # no background key refresh after this (async: cancelled)
+        jwks = self.__dict__.get("_jwks")  # never built: nothing to stop
+        if jwks is not None:
+            jwks.close()  # no background key refresh after this (async: cancelled)
         if self._owns_http:
             self._http.close()
 
@@ -308,6 +399,8 @@ class Realm:
         # Every call names its audience, so the one given here is only the verifier's default.
         with self._verifier_lock:
             if self._verifier is None:
+                from realmid.verify import Verifier
+
                 self._verifier = Verifier(
                     self.base_url,
                     audience,
@@ -334,6 +427,10 @@ class Realm:
             return cached
         with self._info_lock:
             if self._info is None:
+                from realmid_api.api.realm import get_realm_info
+
+                from realmid.models import RealmInfo
+
                 self._info = self._call(
                     get_realm_info.sync_detailed, RealmInfo, platform_id=self.realm_id
                 )
