@@ -22,14 +22,13 @@ need a token at once wait on the lock, and all but the first find it already min
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import contextvars
 import logging
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -64,6 +63,9 @@ _last_answer: contextvars.ContextVar[httpx.Response | None] = contextvars.Contex
 
 Outcome = httpx.Response | httpx.TransportError
 TokenFlow = Generator[httpx.Request, Outcome, str]
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 @contextlib.contextmanager
@@ -122,7 +124,9 @@ class PlatformTokenAuth(httpx.Auth):
         self._tokens: _Tokens | None = None
         self._refresh_not_before = 0.0
         self._thread_lock = threading.Lock()
-        self._async_lock = asyncio.Lock()
+        # Made on first async use (no await between the check and the set, so one per
+        # loop): the sync face never imports asyncio for it.
+        self._async_lock: asyncio.Lock | None = None
         self._sync_send: Callable[[httpx.Request], httpx.Response] | None = None
         self._async_send: Callable[[httpx.Request], Any] | None = None
         self.stats = FlowStats()
@@ -306,6 +310,10 @@ class PlatformTokenAuth(httpx.Auth):
         if stale is None and (fresh := self._fresh()) is not None:
             return fresh
         assert self._async_send is not None, "PlatformTokenAuth.bind() was not called"
+        if self._async_lock is None:
+            import asyncio
+
+            self._async_lock = asyncio.Lock()
         async with self._async_lock:
             flow = self._obtain(stale)
             try:
