@@ -50,6 +50,12 @@ REPLACEMENTS = {
     "cache_for_async_face": "cache_for_sync_face",
     "redis_exists_within_async": "redis_exists_within_sync",
     "AsyncRedisRevocationCache": "RedisRevocationCache",
+    "start_listener_async": "start_listener_sync",
+    "listener_alive_async": "listener_alive_sync",
+    "stop_listener_async": "stop_listener_sync",
+    "nap_async": "nap_sync",
+    "pause_async": "pause_sync",
+    "raise_if_cancelled_async": "raise_if_cancelled_sync",
 }
 # unasync rewrites code tokens, not prose: docstrings and comments get the same treatment.
 PROSE = [

@@ -11,10 +11,11 @@ cannot be written once for both faces lives here, as a pair.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from realmid_api.types import Response
@@ -117,3 +118,99 @@ def redis_exists_within_sync(client: SyncRedisClient, key: str, timeout: float) 
     finally:
         pool.release(conn)
     return bool(reply)
+
+
+# The background listener of a Redis revocation cache's near cache
+# (realmid/_async/redis_revocation.py): an asyncio task on the async face, a daemon thread
+# on the sync face. The cache's `aclose()` / `close()` stops it.
+AsyncListener = asyncio.Task[None]
+SyncListener = threading.Thread
+
+
+def start_listener_async(run: Callable[[], Coroutine[Any, Any, None]]) -> AsyncListener | None:
+    """Run ``run()`` as a task of the running loop; None outside one (nothing to run it on:
+    the caller keeps answering from Redis)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop.create_task(run(), name="realmid-revocation-listener")
+
+
+def start_listener_sync(run: Callable[[], None]) -> SyncListener:
+    """Run ``run()`` on a daemon thread."""
+    thread = threading.Thread(target=run, name="realmid-revocation-listener", daemon=True)
+    thread.start()
+    return thread
+
+
+def listener_alive_async(task: AsyncListener | None) -> bool:
+    """True while ``task`` runs on the running loop (a task of a loop since gone is not)."""
+    if task is None or task.done():
+        return False
+    try:
+        return task.get_loop() is asyncio.get_running_loop()
+    except RuntimeError:  # asked outside any loop: nothing to restart it on anyway
+        return True
+
+
+def listener_alive_sync(thread: SyncListener | None) -> bool:
+    """True while ``thread`` runs."""
+    return thread is not None and thread.is_alive()
+
+
+async def stop_listener_async(task: AsyncListener | None) -> None:
+    """Cancel ``task`` and wait for it to end (on its own loop: a foreign one is told only)."""
+    if task is None or task.done():
+        return
+    loop = task.get_loop()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:  # pragma: no cover - aclose is awaited, so a loop runs
+        running = None
+    if loop is not running:
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(task.cancel)
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def stop_listener_sync(thread: SyncListener | None) -> None:
+    """The thread sees the cache's stop flag at its next wake-up (within the health interval)
+    and ends; nothing to wait for here."""
+
+
+async def nap_async(stop: threading.Event, seconds: float) -> None:
+    """Sleep ``seconds`` (``aclose()`` cancels the task, which ends the nap)."""
+    if not stop.is_set():
+        await asyncio.sleep(seconds)
+
+
+def nap_sync(stop: threading.Event, seconds: float) -> None:
+    """Sleep ``seconds``, or less if ``stop`` is set meanwhile."""
+    stop.wait(seconds)
+
+
+async def pause_async() -> None:
+    """Let the loop run its other tasks once (the near cache's listener among them): a
+    check answered locally never suspends, and a loop busy with such checks would starve it."""
+    await asyncio.sleep(0)
+
+
+def pause_sync() -> None:
+    """The listener is a thread of its own: nothing to give way to."""
+
+
+def raise_if_cancelled_async() -> None:
+    """Re-raise a cancellation a library swallowed (a read's timeout can turn the
+    ``CancelledError`` of ``aclose()`` / ``asyncio.run``'s shutdown into a TimeoutError):
+    the listener must end when its task is cancelled, not reconnect."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def raise_if_cancelled_sync() -> None:
+    """A thread is not cancelled: the cache's stop flag ends it."""

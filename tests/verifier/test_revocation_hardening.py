@@ -263,7 +263,7 @@ def test_sync_check_has_a_total_deadline_despite_client_retries(
     # Default redis-py retries (3 on timeout): without a deadline of its own, one check
     # would take ~4 socket timeouts (measured 7.85 s with DEBUG SLEEP 8).
     r = redis.Redis.from_url(redis_proc.url, socket_timeout=2.0, socket_connect_timeout=2.0)
-    cache = RedisRevocationCache(r, timeout=0.3)
+    cache = RedisRevocationCache(r, timeout=0.3, near_cache=False)  # the EXISTS deadline
     v = verifier(revocation=cache)
     token = mint(KEY)
     assert v.verify(token)  # the pool holds a connection now
@@ -293,7 +293,7 @@ def test_async_check_has_a_total_deadline_despite_client_retries(
         r = redis_asyncio.Redis.from_url(
             redis_proc.url, socket_timeout=2.0, socket_connect_timeout=2.0
         )
-        cache = AsyncRedisRevocationCache(r, timeout=0.3)
+        cache = AsyncRedisRevocationCache(r, timeout=0.3, near_cache=False)  # the EXISTS deadline
         v = AsyncVerifier(ISSUER, AUDIENCE, jwks=JWKS, revocation=cache)
         token = mint(KEY)
         assert await v.verify(token)
