@@ -238,11 +238,16 @@ class _TokenCache:
         return len(self._entries)
 
     def get(self, token: str) -> _Entry | None:
-        with self._lock:
-            entry = self._entries.get(token)
-            if entry is not None:
-                self._entries.move_to_end(token)
-            return entry
+        # No lock on the hot path: each OrderedDict operation is atomic under the GIL, and a
+        # concurrent put or drop can only make the reorder miss (an entry gone meanwhile).
+        entries = self._entries
+        entry = entries.get(token)
+        if entry is not None:
+            try:  # noqa: SIM105 - contextlib.suppress costs a context manager per hit
+                entries.move_to_end(token)
+            except KeyError:
+                pass
+        return entry
 
     def put(self, token: str, entry: _Entry) -> None:
         with self._lock:

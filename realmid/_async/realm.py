@@ -376,9 +376,11 @@ class AsyncRealm:
         explicit ``audience`` skips the realm-info call. Neither the info nor the keys ride
         the platform token, so verification never depends on the API key.
         """
-        if audience is None:
-            audience = self._audience or await self._default_audience()
         verifier = self._verifier
+        if audience is None:
+            if verifier is not None and self._audience == verifier.audience:
+                return await verifier.verify(token)  # its default is this realm's audience
+            audience = self._audience or await self._default_audience()
         if verifier is None:
             verifier = await self._build_verifier(audience)
         return await verifier.verify(token, audience)

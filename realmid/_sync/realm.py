@@ -378,9 +378,11 @@ class Realm:
         explicit ``audience`` skips the realm-info call. Neither the info nor the keys ride
         the platform token, so verification never depends on the API key.
         """
-        if audience is None:
-            audience = self._audience or self._default_audience()
         verifier = self._verifier
+        if audience is None:
+            if verifier is not None and self._audience == verifier.audience:
+                return verifier.verify(token)  # its default is this realm's audience
+            audience = self._audience or self._default_audience()
         if verifier is None:
             verifier = self._build_verifier(audience)
         return verifier.verify(token, audience)
