@@ -164,16 +164,29 @@ class ReadOnlyDict(dict[str, Any]):
 def _frozen(value: Any) -> Any:
     """A JSON value made read-only: objects become :class:`ReadOnlyDict`, arrays tuples."""
     kind = type(value)
-    if kind is dict or kind is ReadOnlyDict or kind is MappingProxyType:
+    if kind is dict or kind is MappingProxyType:
         return _frozen_mapping(value)
+    if kind is ReadOnlyDict:
+        return value
     if kind is list or kind is tuple:
         return tuple([_frozen(item) for item in value])
     return value
 
 
+_CONTAINERS = (dict, list, tuple, ReadOnlyDict, MappingProxyType)
+
+
 def _frozen_mapping(value: Mapping[str, Any]) -> ReadOnlyDict:
-    # A private copy: the caller's dict can change without touching it.
-    return ReadOnlyDict({key: _frozen(item) for key, item in dict(value).items()})
+    if type(value) is ReadOnlyDict:
+        return value  # read-only all the way down already
+    # A private copy (the caller's dict can change without touching it), then only the
+    # nested containers are replaced: claims are mostly strings and numbers, and this runs
+    # once per verified token.
+    frozen = ReadOnlyDict(value)
+    for key, item in frozen.items():
+        if type(item) in _CONTAINERS:
+            dict.__setitem__(frozen, key, _frozen(item))
+    return frozen
 
 
 @attrs.frozen(kw_only=True)
