@@ -473,15 +473,17 @@ class _VerifierCore:
         I/O. :class:`~realmid.revocation.MemRevocationCache` always answers. None is the
         caller's cue to run the full ``verify`` (sync or awaited); nothing is fetched here.
         """
+        revocation = self._revocation
+        local = None if revocation is None else getattr(revocation, "is_revoked_locally", None)
+        if revocation is not None and (local is None or not callable(local)):
+            # Asked first: the caller's full verify would redo the checks (an RSA verify
+            # when the token cache is off) for a cache that can never answer here.
+            return None
         result = self.verify_cached(token, audience)
         if type(result) is not Claims:
             return None  # NeedKeys: the key set must be fetched first
-        revocation = self._revocation
-        if revocation is None:
+        if local is None:
             return result
-        local = getattr(revocation, "is_revoked_locally", None)
-        if local is None or not callable(local):
-            return None
         try:
             revoked = local(result.jti)
             if inspect.isawaitable(revoked):

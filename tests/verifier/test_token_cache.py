@@ -404,6 +404,8 @@ def test_verify_local_without_a_local_answer_is_none(
     verifier.verify(tok)
     assert verifier.verify_local(tok) is None
     assert revocation.asked == 1  # only verify() asked; verify_local did no I/O
+    # Not even the token is looked at: the caller's full verify does all the work once.
+    assert verifier.verify_local("not.a.token") is None
 
 
 def test_verify_local_with_no_revocation_cache(server: JwksServer, http: httpx.Client) -> None:
