@@ -260,6 +260,31 @@ def test_from_dict_reads_timestamps_as_parse_datetime_does(raw: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("created", "updated"),
+    [
+        ("2026-11-26T22:00:00Z", "2026-11-26T22:00:00Z"),  # never updated: one parse, shared
+        ("2026-11-26T22:00:00Z", "2026-11-27T08:30:00.5+01:00"),
+        ("next tuesday", "next tuesday"),
+        ("next tuesday", "2026-11-27T08:30:00Z"),
+        (None, "2026-11-27T08:30:00Z"),
+        ("2026-11-26T22:00:00", ""),
+        (1764194400, 1764194400),
+    ],
+)
+def test_second_timestamp_is_read_on_its_own_unless_its_text_is_the_same(
+    created: object, updated: object
+) -> None:
+    # The template reuses created_at's parse when updated_at's text is identical; any other
+    # text must still be parsed for itself.
+    from realmid_api.types import parse_datetime
+
+    tenant = models.Tenant.from_dict({"id": "t", "created_at": created, "updated_at": updated})
+    assert tenant.created_at == parse_datetime(created)
+    assert tenant.updated_at == parse_datetime(updated)
+    assert tenant.updated_at_raw == (updated if isinstance(updated, str) else None)
+
+
+@pytest.mark.parametrize(
     ("model", "body", "secret"),
     [
         ("Session", {"access_token": "at_s3cret", "refresh_token": "rt_s3cret"}, "s3cret"),

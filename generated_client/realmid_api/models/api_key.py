@@ -138,6 +138,9 @@ class APIKey:
         revoked_at: datetime.datetime | None = None
         if type(revoked_at_raw) is not str:
             revoked_at_raw = None
+        elif revoked_at_raw == created_at_raw:
+            # The same text as created_at (an item never updated): share its parse, datetimes are immutable.
+            revoked_at = created_at
         elif revoked_at_raw:
             try:
                 revoked_at = _fromisoformat(revoked_at_raw)
@@ -149,7 +152,7 @@ class APIKey:
 
         # The members this model does not declare, in the order they came.
         additional_properties = (
-            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+            {} if _KNOWN.issuperset(d) else {k: v for k, v in d.items() if k not in _KNOWN}
         )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

@@ -111,7 +111,7 @@ class Jwk:
 
         # The members this model does not declare, in the order they came.
         additional_properties = (
-            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+            {} if _KNOWN.issuperset(d) else {k: v for k, v in d.items() if k not in _KNOWN}
         )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

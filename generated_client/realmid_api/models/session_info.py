@@ -114,6 +114,9 @@ class SessionInfo:
         last_used_at: datetime.datetime | None = None
         if type(last_used_at_raw) is not str:
             last_used_at_raw = None
+        elif last_used_at_raw == created_at_raw:
+            # The same text as created_at (an item never updated): share its parse, datetimes are immutable.
+            last_used_at = created_at
         elif last_used_at_raw:
             try:
                 last_used_at = _fromisoformat(last_used_at_raw)
@@ -129,7 +132,7 @@ class SessionInfo:
 
         # The members this model does not declare, in the order they came.
         additional_properties = (
-            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+            {} if _KNOWN.issuperset(d) else {k: v for k, v in d.items() if k not in _KNOWN}
         )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.

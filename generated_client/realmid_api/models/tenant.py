@@ -149,6 +149,9 @@ class Tenant:
         updated_at: datetime.datetime | None = None
         if type(updated_at_raw) is not str:
             updated_at_raw = None
+        elif updated_at_raw == created_at_raw:
+            # The same text as created_at (an item never updated): share its parse, datetimes are immutable.
+            updated_at = created_at
         elif updated_at_raw:
             try:
                 updated_at = _fromisoformat(updated_at_raw)
@@ -160,7 +163,7 @@ class Tenant:
 
         # The members this model does not declare, in the order they came.
         additional_properties = (
-            {} if d.keys() <= _KNOWN else {k: v for k, v in d.items() if k not in _KNOWN}
+            {} if _KNOWN.issuperset(d) else {k: v for k, v in d.items() if k not in _KNOWN}
         )
         # Positional, in the order the fields are declared above: a keyword call costs about
         # twice as much, and this runs once per item of every page.
