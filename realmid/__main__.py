@@ -1,20 +1,27 @@
-"""``python -m realmid``: list the operations the generated wire client exposes.
+"""``python -m realmid``: list the operations of the generated wire client.
 
-This is the README's main job until the facade's narrated quickstart lands: it proves
-the generated package installs and imports, and shows what `realm.api_client` offers.
+A check that an install is whole (the facade and the generated ``realmid_api`` package
+import) and a map of what ``realm.api_client`` can call, grouped by the spec's tags. The
+tour of the SDK itself is the README's ``scripts/quickstart``; the local issuer to test
+against is ``python -m realmid.testing`` (``realmid-emulator``).
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import inspect
 import pkgutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
+
+from realmid._version import SERVER_VERSION, __version__
 
 
 class Operation(NamedTuple):
+    """One endpoint module of ``realmid_api.api``."""
+
     tag: str
     name: str
     summary: str
@@ -34,7 +41,30 @@ def iter_operations() -> Iterator[Operation]:
             yield Operation(tag, mod, summary, params)
 
 
-def main() -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: no arguments lists the operations; ``--help``, ``--version``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m realmid",
+        description=(
+            "List the operations of the generated Realm ID client (realmid_api), grouped "
+            "by tag, with their parameters and summaries: what realm.api_client can call."
+        ),
+        epilog=(
+            "The local emulator is `python -m realmid.testing`; the narrated tour of the SDK "
+            "is the README's scripts/quickstart."
+        ),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"realmid {__version__} (Realm ID API {SERVER_VERSION})",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    build_parser().parse_args(argv)  # --help / --version / a bad argument exit here
     ops = list(iter_operations())
     tag = ""
     for op in ops:
