@@ -74,6 +74,15 @@ def test_the_next_test_starts_clean(emulator):
     assert emulator.faults.pending() == 0
 
 
+def test_moving_the_clock(emulator, realm):
+    emulator.advance(301)
+    assert emulator.clock_offset == 301
+
+
+def test_the_next_test_starts_on_time(emulator):
+    assert emulator.clock_offset == 0
+
+
 def test_the_async_handle_was_closed_at_teardown():
     (handle,) = closed
     # A closed handle's client refuses to send: the fixture's teardown ran aclose().
@@ -81,7 +90,7 @@ def test_the_async_handle_was_closed_at_teardown():
         asyncio.run(handle.request("GET", "/tenants"))
 """
 
-USER_TEST_COUNT = 6
+USER_TEST_COUNT = 8
 
 
 def test_a_suite_without_a_conftest_gets_the_fixtures(pytester: pytest.Pytester) -> None:
@@ -176,8 +185,3 @@ async def test_async_realm_follows_the_emulator_clock(
         assert (await http.get("/admin", headers=headers)).status_code == 200
         emulator.advance(301)
         _assert_stale(await http.get("/admin", headers=headers))
-
-
-def test_the_clock_is_put_back_after_a_test(realm_emulator: RealmEmulator) -> None:
-    # Runs after the two above (file order): their advance(301) did not leak.
-    assert realm_emulator.clock_offset == 0
