@@ -23,7 +23,7 @@ issuer's keys or the revocation cache cannot answer (retry; the token may be fin
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from realmid._extras import missing_extra
 from realmid.errors import RealmError
@@ -71,7 +71,7 @@ class RealmAuthenticationFailed(AuthenticationFailed):  # type: ignore[misc]
         self.error = error
 
 
-def _raise(reply: Reply, error: RealmError, request: Any) -> None:
+def _raise(reply: Reply, error: RealmError, request: Any) -> NoReturn:
     if reply.status == 401:
         challenge = dict(reply.headers).get("www-authenticate", _CHALLENGE)
         setattr(request, _HEADER_ATTRIBUTE, challenge)
@@ -104,7 +104,6 @@ class RealmAuthentication(BaseAuthentication):  # type: ignore[misc]
             claims = setup.flow.authenticate(view_of_request(django_request, setup.core), None)
         except RealmError as err:
             _raise(setup.core.error_reply(err), err, request)
-            raise  # unreachable: _raise always raises
         _attach(django_request, claims)
         return RealmUser(claims), claims
 

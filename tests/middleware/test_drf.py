@@ -96,6 +96,20 @@ class DownCache:
         raise ConnectionError("redis is down")
 
 
+class CountingCache:
+    """A revocation cache that counts the checks: one per verify."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+
+    def revoke(self, jti: str, expires_at: float) -> None:
+        pass
+
+    def is_revoked(self, jti: str) -> bool:
+        self.checks += 1
+        return False
+
+
 def drf_settings(emu: RealmEmulator, **extra: Any) -> dict[str, Any]:
     return {
         "realm_id": emu.realm_id,
@@ -233,9 +247,9 @@ def test_behind_the_middleware_the_verified_claims_are_reused(emulator: RealmEmu
     user = emulator.seed_user("both@example.test", {tenant: "member"})
     token = str(emulator.session_for(user.id, tenant)["access_token"])
     middleware = ["realmid.middleware.django.RealmMiddleware"]
-    with override_settings(
-        REALMID=drf_settings(emulator), ROOT_URLCONF=__name__, MIDDLEWARE=middleware
-    ):
+    cache = CountingCache()
+    config = drf_settings(emulator, revocation=cache)
+    with override_settings(REALMID=config, ROOT_URLCONF=__name__, MIDDLEWARE=middleware):
         try:
             client = Client()
             refused = client.get("/api/me")
@@ -244,6 +258,7 @@ def test_behind_the_middleware_the_verified_claims_are_reused(emulator: RealmEmu
             answer = client.get("/api/me", **bearer(token))
             assert answer.status_code == 200, answer.content
             assert answer.json()["id"] == user.id
+            assert cache.checks == 1  # verified once, by the middleware, not again by DRF
         finally:
             close_realms()
 
