@@ -211,6 +211,50 @@ def test_async_client_guards_an_async_view(member: tuple[str, str, str]) -> None
     assert allowed.json()["auth_is_claims"] is True
 
 
+def test_async_client_login_then_a_guarded_request(
+    member: tuple[str, str, str], project: RealmEmulator
+) -> None:
+    import asyncio
+
+    async def run() -> tuple[Any, Any]:
+        client = AsyncClient()
+        login = await client.post(
+            "/login",
+            {"provider_token": project.mint_provider_token("dj@example.test")},
+            content_type="application/json",
+        )
+        token = login.json()["access_token"]
+        me = await client.get("/api/me-async", headers={"Authorization": f"Bearer {token}"})
+        return login, me
+
+    login, me = asyncio.run(run())
+    assert login.status_code == 200, login.content
+    assert set(_cookies(login)) == {"/token", "/logout"}
+    assert me.status_code == 200, me.content
+    assert me.json()["id"] == member[0]
+
+
+def test_on_auth_failure_answers_instead_of_the_envelope(emulator: RealmEmulator) -> None:
+    seen: list[tuple[int, str]] = []
+
+    def hook(error: realmid.RealmError, request: HttpRequest) -> HttpResponse | None:
+        seen.append((error.http_status, request.path))
+        if request.path == "/api/me":
+            return HttpResponse("please log in", status=401, content_type="text/plain")
+        return None  # the default envelope
+
+    config = realmid_settings(emulator, on_auth_failure=hook)
+    with override_settings(REALMID=config, ROOT_URLCONF=__name__, MIDDLEWARE=MIDDLEWARE):
+        try:
+            custom = Client().get("/api/me")
+            default = Client().get("/api/me-async")
+        finally:
+            close_realms()
+    assert (custom.status_code, custom.content) == (401, b"please log in")
+    assert default.json()["code"] == "unauthorized"
+    assert seen == [(401, "/api/me"), (401, "/api/me-async")]
+
+
 def test_middleware_is_marked_async_under_an_async_chain(project: RealmEmulator) -> None:
     from asgiref.sync import iscoroutinefunction  # what Django's handler asks
 
