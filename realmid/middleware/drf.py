@@ -107,7 +107,7 @@ class RealmAuthentication(BaseAuthentication):  # type: ignore[misc]
         _attach(django_request, claims)
         return RealmUser(claims), claims
 
-    def authenticate_header(self, request: Any) -> str:
+    def authenticate_header(self, request: Any) -> str:  # pyright: ignore[reportIncompatibleMethodOverride]
         """The 401's ``WWW-Authenticate`` (``error="invalid_token"`` for a bad token)."""
         return str(getattr(request, _HEADER_ATTRIBUTE, _CHALLENGE))
 
@@ -123,7 +123,7 @@ class MFAFresh(BasePermission):  # type: ignore[misc]
     max_age: ClassVar[float | timedelta | None] = None
     require_fresh: ClassVar[bool] = False
 
-    def has_permission(self, request: Any, view: Any) -> bool:
+    def has_permission(self, request: Any, view: Any) -> bool:  # pyright: ignore[reportIncompatibleMethodOverride]
         auth = getattr(request, "auth", None)
         claims = auth if isinstance(auth, Claims) else claims_from(request)
         if claims is None:
