@@ -127,3 +127,52 @@ def test_the_starlette_app_with_a_sync_handle_on_loopback(emulator: RealmEmulato
         assert http.get("/api/owners", headers=bearer(owner_token)).status_code == 200
         without_mfa = str(emulator.session_for(owner.id, tenant)["access_token"])
         assert http.get("/api/secure", headers=bearer(without_mfa)).status_code == 403
+
+
+# An app as the docs write it: the aliases and the factory in signatures, under strict.
+TYPED_APP = """\
+# pyright: strict
+from typing import Annotated, TypeAlias
+
+from fastapi import Depends, FastAPI
+
+import realmid
+from realmid.middleware.fastapi import (
+    ClaimsDependency,
+    CurrentClaims,
+    FreshMFAClaims,
+    MFAClaims,
+    require_claims,
+)
+
+Recent: TypeAlias = Annotated[realmid.Claims, Depends(require_claims(max_age=60))]
+dependency: ClaimsDependency = require_claims(mfa=True)
+app = FastAPI()
+
+
+@app.get("/me")
+def me(claims: CurrentClaims) -> str:
+    return claims.sub
+
+
+@app.get("/mfa")
+def mfa(claims: MFAClaims, fresh: FreshMFAClaims, recent: Recent) -> float:
+    return claims.mfa_at + fresh.mfa_at + recent.mfa_at
+"""
+
+
+def test_the_examples_and_the_aliases_pass_pyright_strict(tmp_path: Path) -> None:
+    typed = tmp_path / "typed_app.py"
+    typed.write_text(TYPED_APP, encoding="utf-8")
+    pyright = Path(sys.executable).with_name("pyright")
+    targets = ["examples/fastapi_app", "examples/starlette_app", str(typed)]
+    result = subprocess.run(
+        [str(pyright), "--pythonpath", sys.executable, *targets],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stdout

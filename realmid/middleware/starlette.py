@@ -42,7 +42,6 @@ logout / MFA routes) as a Starlette middleware class, for a realm built in ``lif
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -108,9 +107,11 @@ NO_REALM = (
     "(e.g. in the app's lifespan)"
 )
 
-# One flow (the middleware's verify + MFA sequence, default options) per realm handle, so
-# every request does not rebuild one; weak, so a closed handle is not kept alive.
-_flows: weakref.WeakKeyDictionary[AnyRealm, Flow] = weakref.WeakKeyDictionary()
+# The attribute of a realm handle holding its flow (the middleware's verify + MFA sequence,
+# default options), built on first use so a request does not build one. On the handle, not
+# in a module-level map: the flow refers to its handle, so a map entry would keep every
+# handle (and its HTTP client) alive; as an attribute, the pair is collected together.
+_FLOW_ATTRIBUTE = "_realmid_starlette_flow"
 
 
 # ---------------------------------------------------------------------- the realm and verify
@@ -141,14 +142,14 @@ def find_realm(conn: HTTPConnection | Scope, realm: AnyRealm | None = None) -> A
 
 
 def _flow(realm: AnyRealm) -> Flow:
-    flow = _flows.get(realm)
-    if flow is None:
+    flow = vars(realm).get(_FLOW_ATTRIBUTE)
+    if not isinstance(flow, AsyncMiddlewareFlow | SyncMiddlewareFlow):
         flow = (
             AsyncMiddlewareFlow(realm)
             if isinstance(realm, AsyncRealm)
             else SyncMiddlewareFlow(realm)
         )
-        _flows[realm] = flow  # two requests racing here build two flows: harmless
+        setattr(realm, _FLOW_ATTRIBUTE, flow)  # two requests racing build two: harmless
     return flow
 
 
@@ -308,10 +309,8 @@ def scopes_for(
     if claims.tenant_id:
         scopes.append(f"tenant:{claims.tenant_id}")
     core = _flow(realm).core
-    if (
-        core.mfa_reason(claims, MFARequirement(seconds_of(mfa_max_age, "mfa_max_age"), False))
-        is None
-    ):
+    max_age = seconds_of(mfa_max_age, "mfa_max_age")
+    if core.mfa_reason(claims, MFARequirement(max_age, False)) is None:
         scopes.append("mfa")
         if core.mfa_reason(claims, MFARequirement(FRESH_WINDOW.total_seconds(), True)) is None:
             scopes.append("mfa:fresh")
