@@ -39,6 +39,7 @@ REPLACEMENTS = {
     "AsyncPaginated": "Paginated",
     "AsyncClient": "Client",
     "AsyncHTTPTransport": "HTTPTransport",
+    "async_transport": "sync_transport",
     "aclose": "close",
     "asyncio_detailed": "sync_detailed",
     "set_async_httpx_client": "set_httpx_client",

@@ -34,6 +34,7 @@ import attrs
 import httpx
 
 from realmid._bearers import Policy, bearer_policy
+from realmid._faces import AsyncLock
 from realmid._http import REPEATABLE
 from realmid._jose import unverified_claims
 from realmid.errors import (
@@ -65,7 +66,7 @@ Outcome = httpx.Response | httpx.TransportError
 TokenFlow = Generator[httpx.Request, Outcome, str]
 
 if TYPE_CHECKING:
-    import asyncio
+    pass
 
 
 @contextlib.contextmanager
@@ -126,7 +127,8 @@ class PlatformTokenAuth(httpx.Auth):
         self._thread_lock = threading.Lock()
         # Made on first async use (no await between the check and the set, so one per
         # loop): the sync face never imports asyncio for it.
-        self._async_lock: asyncio.Lock | None = None
+        # Per event loop: the handle may serve several loops in turn (AsyncLock's docstring).
+        self._async_lock = AsyncLock()
         self._sync_send: Callable[[httpx.Request], httpx.Response] | None = None
         self._async_send: Callable[[httpx.Request], Any] | None = None
         self.stats = FlowStats()
@@ -310,10 +312,6 @@ class PlatformTokenAuth(httpx.Auth):
         if stale is None and (fresh := self._fresh()) is not None:
             return fresh
         assert self._async_send is not None, "PlatformTokenAuth.bind() was not called"
-        if self._async_lock is None:
-            import asyncio
-
-            self._async_lock = asyncio.Lock()
         async with self._async_lock:
             flow = self._obtain(stale)
             try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import re
-from collections.abc import Callable
+import ssl
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -42,8 +44,16 @@ def _refresh_buffer(value: float | timedelta) -> float:
     return duration(value, "token_refresh_buffer")
 
 
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a URL's host, IPv6 with or without brackets) is this machine: plain
+    http is allowed to it, and no proxy ever stands in front of it.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("[::1]"), is_loopback("localhost")
+    (True, True, True)
+    >>> is_loopback("auth.realmid.dev"), is_loopback("10.0.0.1")
+    (False, False)
+    """
+    if host.lower() in _LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -69,7 +79,7 @@ def normalize_base_url(raw: str) -> str:
         raise BadRequestError("base_url must not carry credentials, a query or a fragment")
     if url.scheme not in ("https", "http") or not url.host:
         raise BadRequestError(f"base_url must be an absolute http(s) URL, got {raw.strip()!r}")
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback(url.host):
         raise BadRequestError(
             f"base_url {raw.strip()!r} uses plain http to a non-loopback host; use https "
             "(http is only accepted for 127.0.0.1, ::1 and localhost)"
@@ -122,6 +132,31 @@ def _check_pool_size(_: object, attribute: attrs.Attribute[Any], value: Any) -> 
         raise BadRequestError(
             f"{attribute.name} must be a positive integer or None (no cap), got {value!r}"
         )
+
+
+def _check_proxy(_: object, __: attrs.Attribute[Any], value: Any) -> None:
+    if value is None or isinstance(value, httpx.Proxy):
+        return
+    text = str(value) if isinstance(value, str | httpx.URL) else None
+    if text is None or not text.startswith(("http://", "https://", "socks5://", "socks5h://")):
+        # The value may carry credentials (http://user:pass@proxy): never echo it.
+        raise BadRequestError(
+            "proxy must be an http://, https:// or socks5:// URL, or an httpx.Proxy"
+        )
+
+
+def _check_verify(_: object, __: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool | ssl.SSLContext):
+        return
+    if not isinstance(value, str) or not os.path.isfile(value):
+        raise BadRequestError(
+            "verify must be True, False, an ssl.SSLContext or the path of a CA bundle file"
+        )
+
+
+def _check_bool(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise BadRequestError(f"{attribute.name} must be True or False")
 
 
 def _check_clock(_: object, __: attrs.Attribute[Any], value: Any) -> None:
@@ -178,6 +213,11 @@ class RealmConfig:
     max_keepalive_connections: int | None = attrs.field(
         default=DEFAULT_MAX_KEEPALIVE_CONNECTIONS, validator=_check_pool_size
     )
+    proxy: str | httpx.URL | httpx.Proxy | None = attrs.field(
+        default=None, repr=False, validator=_check_proxy
+    )
+    verify: bool | str | ssl.SSLContext = attrs.field(default=True, validator=_check_verify)
+    trust_env: bool = attrs.field(default=True, validator=_check_bool)
 
     def limits(self) -> httpx.Limits:
         """The connection pool limits of the client the handle builds (httpx's keep-alive
@@ -196,3 +236,56 @@ class RealmConfig:
             )
         if self.timeout == 0:
             raise BadRequestError("timeout must be positive")
+
+
+# The variables Realm.from_env() reads, and the argument each one fills.
+ENV_VARIABLES = {
+    "REALMID_REALM_ID": "realm_id",
+    "REALMID_API_KEY": "api_key",
+    "REALMID_BASE_URL": "base_url",
+    "REALMID_TIMEOUT": "timeout",
+}
+_REQUIRED_FROM_ENV = ("realm_id", "api_key")
+
+
+def arguments_from_env(
+    environ: Mapping[str, str], overrides: Mapping[str, Any], accepted: Iterable[str]
+) -> dict[str, Any]:
+    """The keyword arguments of a handle built by ``from_env``: the ``REALMID_*`` variables
+    that are set (and not empty), then ``overrides`` on top.
+
+    >>> arguments_from_env({"REALMID_REALM_ID": "r1", "REALMID_API_KEY": "rk_test_x",
+    ...                     "REALMID_TIMEOUT": "5"}, {"realm_id": "r2"}, ["realm_id",
+    ...                     "api_key", "base_url", "timeout"])
+    {'api_key': 'rk_test_x', 'timeout': 5.0, 'realm_id': 'r2'}
+    """
+    unknown = sorted(set(overrides) - set(accepted))
+    if unknown:
+        raise BadRequestError(f"from_env() got unknown argument(s): {', '.join(unknown)}")
+    arguments: dict[str, Any] = {}
+    for variable, name in ENV_VARIABLES.items():
+        value = environ.get(variable, "").strip()
+        if not value or name in overrides:
+            continue
+        if name == "timeout":
+            try:
+                arguments[name] = float(value)
+            except ValueError:
+                raise BadRequestError(
+                    f"{variable} must be a number of seconds, got {value!r}"
+                ) from None
+        else:
+            arguments[name] = value
+    arguments.update(overrides)
+    missing = [
+        variable
+        for variable, name in ENV_VARIABLES.items()
+        if name in _REQUIRED_FROM_ENV and arguments.get(name) in (None, "")
+    ]
+    if missing:
+        # Names only: a half-set environment must not print the key it does have.
+        raise BadRequestError(
+            f"{' and '.join(missing)} not set: export it, or pass "
+            f"{' and '.join(ENV_VARIABLES[v] + '=' for v in missing)} to from_env()"
+        )
+    return arguments

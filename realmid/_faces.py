@@ -32,7 +32,62 @@ if TYPE_CHECKING:
     AsyncRedisClient = redis.asyncio.Redis
     SyncRedisClient = redis.Redis
 
-AsyncLock = asyncio.Lock
+
+class AsyncLock:
+    """An ``asyncio.Lock`` per event loop, for objects that outlive the loops they serve.
+
+    An ``asyncio.Lock`` binds to the loop it is first contended on and fails on any other
+    ("bound to a different event loop"), so a handle used by two successive
+    ``asyncio.run`` calls, or by a test client that starts a loop per request, would break
+    on its second loop. Here each running loop gets its own lock (mutual exclusion within a
+    loop is all asyncio can give; across loops there is nothing to share). Locks of closed
+    loops are dropped when the next loop arrives.
+
+    >>> import asyncio
+    >>> lock = AsyncLock()
+    >>> async def work() -> bool:
+    ...     async with lock:
+    ...         return lock.locked()
+    >>> asyncio.run(work()), asyncio.run(work())
+    (True, True)
+    """
+
+    __slots__ = ("_guard", "_locks")
+
+    def __init__(self) -> None:
+        # id(loop) -> (loop, its lock). The loop is held strongly (its lock refers to it
+        # anyway); entries go once their loop is closed.
+        self._locks: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+        self._guard = threading.Lock()  # two loops in two threads may arrive at once
+
+    def _for_running_loop(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        entry = self._locks.get(id(loop))
+        if entry is not None and entry[0] is loop:
+            return entry[1]
+        with self._guard:
+            for key, (other, _) in list(self._locks.items()):
+                if other.is_closed():
+                    del self._locks[key]
+            lock = asyncio.Lock()
+            self._locks[id(loop)] = (loop, lock)
+            return lock
+
+    def locked(self) -> bool:
+        """Whether the running loop's lock is held (False outside a loop)."""
+        try:
+            return self._for_running_loop().locked()
+        except RuntimeError:
+            return False
+
+    async def __aenter__(self) -> None:
+        await self._for_running_loop().acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # The same loop as __aenter__ (a task never changes loops), so the same lock.
+        self._for_running_loop().release()
+
+
 SyncLock = threading.Lock
 
 # A generated endpoint function: `<module>.asyncio_detailed` / `<module>.sync_detailed`.

@@ -49,6 +49,7 @@ import attrs
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from realmid._faces import AsyncLock
 from realmid._http import BODY_LIMITS
 from realmid._inputs import duration
 from realmid._jose import MAX_KID_CHARS, b64url_strict, strict_json_object
@@ -763,12 +764,12 @@ class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
     """
 
     _client_type = httpx.AsyncClient
-    _fetch_lock: asyncio.Lock
+    _fetch_lock: AsyncLock
     _tasks: set[asyncio.Task[None]]
     _closed: bool
 
     def _init_driver(self) -> None:
-        self._fetch_lock = asyncio.Lock()
+        self._fetch_lock = AsyncLock()  # per event loop: the cache may outlive a loop
         self._tasks = set()
         self._closed = False
 
@@ -785,11 +786,18 @@ class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
     async def aclose(self) -> None:
         """Cancel a background refresh in flight and start no more."""
         self._closed = True
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+        loop = asyncio.get_running_loop()
+        ours = []
+        for task in list(self._tasks):
+            other = task.get_loop()
+            if other is loop:
+                task.cancel()
+                ours.append(task)
+            elif not other.is_closed():  # a refresh running on another thread's loop
+                other.call_soon_threadsafe(task.cancel)
+            # A closed loop cancelled its tasks as it ended: nothing is left to stop.
+        if ours:
+            await asyncio.gather(*ours, return_exceptions=True)
 
     async def refresh(self, after_generation: int | None = None) -> None:
         """Fetch now, unless another fetch finished since ``after_generation`` was read."""

@@ -8,11 +8,14 @@ docstrings show calls the way the sync face spells them.
 
 from __future__ import annotations
 
+import inspect
 import logging
+import os
+import ssl
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 from realmid_api import AuthenticatedClient
@@ -27,12 +30,14 @@ from realmid._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     RealmConfig,
     RetryPolicy,
+    arguments_from_env,
 )
 from realmid._faces import SyncLock, SyncOp, cache_for_sync_face
-from realmid._http import USER_AGENT, RealmTransport
+from realmid._http import USER_AGENT
 from realmid._inputs import forwarded_headers, header_value
 from realmid._lazy import resource
 from realmid._sync.pagination import Paginated
+from realmid._transports import sync_transport
 from realmid.errors import (
     BadRequestError,
     ErrorCode,
@@ -74,14 +79,24 @@ class Realm:
         realm = Realm(realm_id="01HXYZ...", api_key="rk_live_...")
         info = realm.info()
 
-    The handle is safe to share across tasks (the async face) or threads (the sync face);
-    an async handle belongs to the event loop it is first used on, as its HTTP client does.
-    It owns an HTTP client: close the handle when done, or use it as a context manager.
+    The handle is safe to share across tasks (the async face) or threads (the sync face).
+    An async handle serves any event loop, one after another or side by side: each loop gets
+    its own connection pool (a pooled connection belongs to the loop that opened it), so one
+    handle survives successive ``asyncio.run`` calls and test clients that start a loop per
+    request. It owns an HTTP client: close the handle when done, or use it as a context
+    manager.
 
-    ``http_client`` replaces that client (tests, proxies, custom TLS): the handle installs
-    its auth and base URL on it, but the client keeps its own transport and timeout, so
-    ``retry``, ``timeout`` and ``max_response_bytes`` do not apply to it, and closing it
-    stays the caller's job.
+    The handle's client honours the environment as httpx does (``trust_env=False`` turns
+    that off): ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY``/``NO_PROXY`` and
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR``; loopback hosts (the emulator) are never proxied.
+    ``proxy`` (a URL or ``httpx.Proxy``) overrides the environment's proxies, ``verify``
+    (False, a CA bundle path or an ``ssl.SSLContext``) its CA settings.
+
+    ``http_client`` replaces that client: the handle installs its auth and base URL on it,
+    but the client keeps its own transport, so **the SDK's retries** (``retry``), **body cap**
+    (``max_response_bytes``), **connection limits, proxy and TLS settings do not apply, nor
+    does** ``timeout`` (the client's own timeout does); the handle logs a warning saying so.
+    Closing it stays the caller's job. Prefer ``proxy=``/``verify=``, which keep them all.
 
     ``max_response_bytes`` (default 8 MiB) caps every response body the handle's transport
     reads; a larger one is a ``server_error`` RealmError carrying the answer's status.
@@ -114,6 +129,9 @@ class Realm:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         max_keepalive_connections: int | None = DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
+        verify: bool | str | ssl.SSLContext = True,
+        trust_env: bool = True,
     ) -> None:
         self._config = RealmConfig(
             realm_id=realm_id,
@@ -131,6 +149,9 @@ class Realm:
             max_response_bytes=max_response_bytes,
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
+            proxy=proxy,
+            verify=verify,
+            trust_env=trust_env,
         )
         config = self._config
         # The generated client's own token field stays empty: the Auth below owns the bearer.
@@ -149,16 +170,17 @@ class Realm:
                 auth=self._auth,
                 timeout=config.timeout,
                 headers={"User-Agent": USER_AGENT},
-                transport=RealmTransport(
-                    # The limits go to the transport: a client given a transport ignores its own.
-                    httpx.HTTPTransport(limits=config.limits()),
-                    config.retry,
-                    config.logger,
-                    max_response_bytes=config.max_response_bytes,
-                ),
+                # Limits, proxies and TLS go to the transport: a client given a transport
+                # ignores its own (realmid/_transports.py).
+                transport=sync_transport(config),
             )
         else:
             # A caller-supplied client keeps its transport; it gets our auth and base URL.
+            config.logger.warning(
+                "realmid: http_client= supplied: its own transport and timeout are used, so "
+                "the SDK's retries, max_response_bytes cap, connection limits, proxy and TLS "
+                "settings do not apply (pass proxy= / verify= instead to keep them)"
+            )
             http_client.auth = self._auth
             http_client.base_url = httpx.URL(config.base_url)
         self._http = http_client
@@ -173,6 +195,24 @@ class Realm:
         )
         self._verifier: Verifier | None = None
         self._verifier_lock = SyncLock()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
+        """A handle configured from the environment; keyword arguments override it.
+
+        Reads ``REALMID_REALM_ID`` and ``REALMID_API_KEY`` (required, from the environment
+        or as arguments), ``REALMID_BASE_URL`` (default: the canonical issuer) and
+        ``REALMID_TIMEOUT`` (seconds). Any other constructor argument can be passed too.
+        A missing variable is a BadRequestError that names it::
+
+            # REALMID_REALM_ID=01HXYZ... REALMID_API_KEY=rk_live_... python app.py
+            realm = Realm.from_env(max_connections=20)
+
+        ``environ`` replaces ``os.environ`` (tests).
+        """
+        accepted = [n for n in inspect.signature(cls).parameters if n not in ("self",)]
+        source = os.environ if environ is None else environ
+        return cls(**arguments_from_env(source, overrides, accepted))
 
     @resource
     def _jwks(self) -> JwksCache:
@@ -327,6 +367,13 @@ class Realm:
                 # Transport failures, 2xx bodies that are not the documented JSON, statuses
                 # the generated client cannot represent: mapped with the answer's real status.
                 raise answer_to_error(exc) from exc
+            except RuntimeError as exc:
+                if not self._http.is_closed:
+                    raise
+                raise BadRequestError(
+                    f"this {type(self).__name__} is closed (its HTTP client was closed): "
+                    "build a new handle, or close it only at shutdown"
+                ) from exc
         if not 200 <= response.status_code < 300:
             raise error_from_parts(response.status_code, response.content, response.headers)
         return response
