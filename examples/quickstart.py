@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import pyotp
+from pyotp.totp import TOTP
 
 import realmid
 from examples.fastapi_app import create_app
@@ -43,7 +43,7 @@ def short(secret: str) -> str:
     return f"{secret[:8]}…"
 
 
-def login_with_totp(realm: realmid.Realm, provider_token: str, totp: pyotp.TOTP, **kw: Any) -> Any:
+def login_with_totp(realm: realmid.Realm, provider_token: str, totp: TOTP, **kw: Any) -> Any:
     """Log in; answer the MFA challenge with a real TOTP code when the issuer asks for one."""
     try:
         return realm.auth.login(provider_token, **kw)
@@ -90,7 +90,7 @@ def tour(emu: RealmEmulator, say: Callable[[str], None]) -> None:
 
         enrolment = realm.tenants.users.enroll_mfa(acme.id, user_id)
         assert enrolment.secret is not None
-        totp = pyotp.TOTP(enrolment.secret)
+        totp = TOTP(enrolment.secret)
         realm.tenants.users.confirm_mfa(acme.id, user_id, totp.now())
         say(f"enrolled TOTP for {EMAIL} ({len(enrolment.backup_codes or ())} backup codes)")
 

@@ -319,3 +319,19 @@ def _read(sdist: tarfile.TarFile, member: tarfile.TarInfo) -> str:
     handle = sdist.extractfile(member)
     assert handle is not None
     return handle.read().decode()
+
+
+def test_pytest_runs_in_a_project_without_the_testing_extra(tmp_path: Path) -> None:
+    # The pytest11 entry point loads the plugin in every project that has realmid: without
+    # realmid[testing] (no PyJWT, uvicorn, pyotp), a plain test suite must still run.
+    test_file = tmp_path / "test_plain.py"
+    test_file.write_text("def test_plain():\n    pass\n")
+    result = run_blocked(
+        {"jwt", "uvicorn", "pyotp"},
+        f"""
+        import sys, pytest
+        sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", {str(test_file)!r}]))
+        """,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout

@@ -15,7 +15,7 @@ from examples.multi_pod import DemoError, RedisNotFound, run_demo
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument(
         "--cache",
         choices=("redis", "memory"),

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from realmid._async.tokens import AsyncTokensClient
     from realmid.jwks import AsyncJwksCache
     from realmid.middleware.asgi import ASGIApp, RealmASGIMiddleware
+    from realmid.middleware.fastapi import ClaimsDependency
     from realmid.middleware.options import MFARule, MiddlewareOptions
     from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
     from realmid.models import RealmInfo
@@ -584,11 +585,13 @@ class AsyncRealm:
 
         return RealmWSGIMiddleware(app, AsyncMiddlewareFlow(self, options))
 
-    def require_claims(self, mfa: MFARule | bool | None = None) -> Callable[..., Any]:
-        """A FastAPI dependency: ``claims: Claims = Depends(realm.require_claims())``.
+    def require_claims(self, mfa: MFARule | bool | None = None) -> ClaimsDependency:
+        """A FastAPI dependency bound to this handle: ``Depends(realm.require_claims())``.
 
         ``mfa=True`` (default window) or ``mfa=MFARule(...)`` also demands a fresh MFA.
+        :func:`realmid.middleware.fastapi.require_claims` finds the handle at request time
+        instead (``app.state.realm``), for a handle built in ``lifespan``.
         """
-        from realmid.middleware._async.flow import AsyncMiddlewareFlow
+        from realmid.middleware.fastapi import require_claims
 
-        return AsyncMiddlewareFlow(self).dependency(mfa)
+        return require_claims(mfa=False if mfa is None else mfa, realm=self)

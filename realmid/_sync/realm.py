@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from realmid._sync.tokens import TokensClient
     from realmid.jwks import JwksCache
     from realmid.middleware.asgi import ASGIApp, RealmASGIMiddleware
+    from realmid.middleware.fastapi import ClaimsDependency
     from realmid.middleware.options import MFARule, MiddlewareOptions
     from realmid.middleware.wsgi import RealmWSGIMiddleware, WSGIApp
     from realmid.models import RealmInfo
@@ -586,11 +587,13 @@ class Realm:
 
         return RealmWSGIMiddleware(app, SyncMiddlewareFlow(self, options))
 
-    def require_claims(self, mfa: MFARule | bool | None = None) -> Callable[..., Any]:
-        """A FastAPI dependency: ``claims: Claims = Depends(realm.require_claims())``.
+    def require_claims(self, mfa: MFARule | bool | None = None) -> ClaimsDependency:
+        """A FastAPI dependency bound to this handle: ``Depends(realm.require_claims())``.
 
         ``mfa=True`` (default window) or ``mfa=MFARule(...)`` also demands a fresh MFA.
+        :func:`realmid.middleware.fastapi.require_claims` finds the handle at request time
+        instead (``app.state.realm``), for a handle built in ``lifespan``.
         """
-        from realmid.middleware._sync.flow import SyncMiddlewareFlow
+        from realmid.middleware.fastapi import require_claims
 
-        return SyncMiddlewareFlow(self).dependency(mfa)
+        return require_claims(mfa=False if mfa is None else mfa, realm=self)

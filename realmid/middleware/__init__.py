@@ -12,8 +12,10 @@ Build one from a realm handle; construction does no I/O::
 Route code reads the verified claims with :func:`realmid.claims_from`. The decisions live in
 :mod:`realmid.middleware.core` (sans-IO); the I/O sequence in ``realmid.middleware._async.flow``
 (its sync twin is generated); :mod:`.asgi` and :mod:`.wsgi` adapt it to the two interfaces.
-FastAPI and Flask helpers are in :mod:`.fastapi` and :mod:`.flask` (optional extras: nothing
-here imports Starlette, FastAPI or Flask).
+FastAPI and Flask helpers are in :mod:`.fastapi` and :mod:`.flask`, Starlette's
+``AuthenticationBackend`` in :mod:`.starlette`, Django and DRF in :mod:`.django`
+(``RealmMiddleware``, ``require_mfa``, ``auth_urls``) and :mod:`.drf`
+(``RealmAuthentication``, ``MFAFresh``) — optional extras: nothing here imports a framework.
 """
 
 from __future__ import annotations

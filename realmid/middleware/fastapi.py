@@ -44,7 +44,6 @@ your own for ``RealmHTTPException`` always wins.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
@@ -63,8 +62,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without the e
     raise missing_extra(exc, "fastapi", "realmid.middleware.fastapi") from exc
 
 from realmid.errors import BadRequestError, RealmError
-from realmid.middleware.asgi import view_of_scope
-from realmid.middleware.core import MFARequirement, Reply, RequestView
+from realmid.middleware.core import MFARequirement, Reply
 from realmid.middleware.options import DEFAULT_MFA_MAX_AGE, MFARule, seconds_of
 from realmid.middleware.starlette import (
     AnyRealm,
@@ -154,22 +152,6 @@ def _flat_by_default(request: Request) -> None:
         return
     if _default_http_handler(handlers.get(StarletteHTTPException)):
         handlers.setdefault(RealmHTTPException, envelope_handler)
-
-
-def view_of(request: Request) -> RequestView:
-    """The sans-IO view of a Starlette request (``realm.require_claims()`` calls it first
-    on each request, which also makes its refusals flat: see :func:`_flat_by_default`)."""
-    _flat_by_default(request)
-    return view_of_scope(request.scope)
-
-
-def with_request_parameter(function: F) -> F:
-    """Give ``function(request)`` the signature FastAPI injects a ``Request`` into."""
-    parameter = inspect.Parameter(
-        "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
-    )
-    function.__signature__ = inspect.Signature([parameter])  # type: ignore[attr-defined]
-    return function
 
 
 # ---------------------------------------------------------------------- the dependencies

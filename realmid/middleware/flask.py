@@ -17,7 +17,12 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, request
+from realmid._extras import missing_extra
+
+try:
+    from flask import Response, request
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc, "flask", "realmid.middleware.flask") from exc
 
 from realmid.errors import ErrorCode, RealmError
 from realmid.middleware.claims import claims_from

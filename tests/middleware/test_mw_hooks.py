@@ -118,31 +118,28 @@ class Served:
     verified: list[str]  # the tokens realm.verify was called with, in order
 
 
-def count_verifies(realm: realmid.Realm | realmid.AsyncRealm) -> list[str]:
-    """Wrap the handle's verify (the real one still runs) to record every call."""
+def count_verifies(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every token a verifier checks (the real check still runs): ``realm.verify``
+    and the middleware's inline ``verify_local`` both go through ``verify_cached``."""
+    from realmid.verify import _VerifierCore
+
     calls: list[str] = []
-    original = realm.verify
-    if isinstance(realm, realmid.AsyncRealm):
+    original = _VerifierCore.verify_cached
 
-        async def verify_async(token: str, *args: Any, **kwargs: Any) -> realmid.Claims:
-            calls.append(token)
-            return await original(token, *args, **kwargs)  # type: ignore[misc,no-any-return]
+    def verify_cached(self: _VerifierCore, token: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(token)
+        return original(self, token, *args, **kwargs)
 
-        realm.verify = verify_async  # type: ignore[method-assign]
-    else:
-
-        def verify(token: str, *args: Any, **kwargs: Any) -> realmid.Claims:
-            calls.append(token)
-            return original(token, *args, **kwargs)  # type: ignore[return-value]
-
-        realm.verify = verify  # type: ignore[method-assign]
+    monkeypatch.setattr(_VerifierCore, "verify_cached", verify_cached)
     return calls
 
 
 @pytest.fixture(params=["async", "sync"])
-def fastapi_served(request: pytest.FixtureRequest, emulator: RealmEmulator) -> Iterator[Served]:
+def fastapi_served(
+    request: pytest.FixtureRequest, emulator: RealmEmulator, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Served]:
     realm = make_handle(request.param, emulator)
-    verified = count_verifies(realm)
+    verified = count_verifies(monkeypatch)
     app = realm.asgi_middleware(fastapi_app(realm), options())
     closing = realm.aclose if isinstance(realm, realmid.AsyncRealm) else None
     with serve_asgi(app, on_close=closing) as url, httpx.Client(base_url=url) as client:

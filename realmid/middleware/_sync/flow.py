@@ -18,11 +18,9 @@ that reads or sets the refresh cookie first passes the core's cross-site check (
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from realmid.errors import BadRequestError, ErrorCode, RealmError
-from realmid.middleware.claims import claims_from
 from realmid.middleware.core import (
     MFARequirement,
     MiddlewareCore,
@@ -30,7 +28,7 @@ from realmid.middleware.core import (
     RequestView,
     Route,
 )
-from realmid.middleware.options import MFARule, MiddlewareOptions
+from realmid.middleware.options import MiddlewareOptions
 from realmid.models import MFAChallenge
 from realmid.verify import Claims
 
@@ -194,28 +192,3 @@ class SyncMiddlewareFlow:
         except RealmError:
             return None
         return token
-
-    # ------------------------------------------------------------------ FastAPI
-
-    def dependency(self, mfa: MFARule | bool | None = None) -> Callable[..., Any]:
-        """A FastAPI dependency answering the request's verified :class:`~realmid.Claims`.
-
-        Behind the middleware it reuses the claims the middleware verified; elsewhere
-        (an exempt path, no middleware) it verifies the bearer itself. ``mfa`` adds an MFA
-        requirement: True for the default freshness window, or an :class:`MFARule` (its
-        ``max_age`` / ``require_fresh``; its ``path`` is not consulted). Failures raise a
-        :class:`realmid.middleware.fastapi.RealmHTTPException` (401 / 412).
-        """
-        from realmid.middleware import fastapi as helpers
-
-        requirement = self.core.requirement_for(mfa)
-
-        def require_claims(request: Any) -> Claims:
-            try:
-                return self.authenticate(
-                    helpers.view_of(request), requirement, claims_from(request)
-                )
-            except RealmError as err:
-                raise helpers.RealmHTTPException(self.core.error_reply(err), err) from None
-
-        return helpers.with_request_parameter(require_claims)
