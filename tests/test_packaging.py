@@ -182,11 +182,21 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_python_m_realmid_help() -> None:
     result = _cli("--help")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: python -m realmid")
+    # The same CLI as the `realmid` console script (issue 18), under its module name.
+    assert result.stdout.startswith("Usage: python -m realmid [OPTIONS] COMMAND")
     assert "--version" in result.stdout
-    assert "realmid_api" in result.stdout
+    for command in ("verify", "decode", "tenants", "emulator", "ops"):
+        assert f"  {command} " in result.stdout
     # --help prints the help only, not the listing.
     assert "operations in realmid_api" not in result.stdout
+
+
+def test_python_m_realmid_ops_lists_the_generated_operations() -> None:
+    result = _cli("ops")
+    assert result.returncode == 0, result.stderr
+    assert "[tenants]" in result.stdout
+    assert "  create_tenant(" in result.stdout
+    assert result.stdout.rstrip().endswith("operations in realmid_api")
 
 
 def test_python_m_realmid_version() -> None:
@@ -200,7 +210,7 @@ def test_python_m_realmid_version() -> None:
 def test_python_m_realmid_refuses_an_unknown_argument() -> None:
     result = _cli("--frobnicate")
     assert result.returncode == 2
-    assert "unrecognized arguments: --frobnicate" in result.stderr
+    assert "realmid: bad_request: No such option '--frobnicate'" in result.stderr
     assert result.stdout == ""
 
 

@@ -1,0 +1,203 @@
+"""The installed ``realmid`` script (and ``python -m realmid``), one subprocess per group.
+
+In-process CliRunner tests (test_verify.py, test_manage.py) cover the behaviour; these
+prove the console script is installed, finds its configuration in the environment, and
+exits with the documented codes as a real process, for every command group.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import realmid
+from realmid.cli import Exit
+from realmid.testing import RealmEmulator
+from realmid.testing.seeding import SeededUser
+from tests.cli.conftest import ENV_NAMES, emulator_env
+
+SCRIPT = Path(sys.executable).with_name("realmid")
+
+
+def _env(overrides: dict[str, str | None]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    env.update({k: v for k, v in overrides.items() if v is not None})
+    return env
+
+
+def script(
+    *args: str, env: dict[str, str | None] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env=_env(env or {}),
+        input=stdin,
+        timeout=60,
+        check=False,
+    )
+
+
+def script_json(emulator: RealmEmulator, *args: str) -> object:
+    done = script(*args, "--json", env=emulator_env(emulator))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_script_is_installed() -> None:
+    assert SCRIPT.is_file()
+
+
+def test_version_and_help() -> None:
+    version = script("--version")
+    assert version.returncode == 0
+    assert version.stdout.strip() == (
+        f"realmid {realmid.__version__} (Realm ID API {realmid.SERVER_VERSION})"
+    )
+    helped = script("--help")
+    assert helped.returncode == 0
+    for group in (
+        "verify",
+        "decode",
+        "tenants",
+        "users",
+        "invitations",
+        "roles",
+        "origins",
+        "domains",
+        "api-keys",
+        "config",
+        "admin",
+        "sessions",
+        "otp",
+        "emulator",
+    ):
+        assert f"  {group} " in helped.stdout, group
+
+
+def test_a_usage_error_exits_2() -> None:
+    done = script("--frobnicate")
+    assert done.returncode == Exit.USAGE
+    assert "realmid: bad_request: No such option '--frobnicate'" in done.stderr
+    assert done.stdout == ""
+
+
+def test_verify_and_decode(emulator: RealmEmulator) -> None:
+    tenant = emulator.create_tenant("Script")
+    user = emulator.seed_user("script@example.test", {tenant: "owner"})
+    token = str(emulator.session_for(user.id, tenant)["access_token"])
+    claims = script_json(emulator, "verify", token)
+    assert isinstance(claims, dict)
+    assert claims["sub"] == user.id
+    piped = script("verify", "-", env=emulator_env(emulator), stdin=token)
+    assert piped.returncode == 0, piped.stderr
+    middle = len(token) - 40  # inside the signature, away from its last (padding) bits
+    forged = token[:middle] + ("B" if token[middle] == "A" else "A") + token[middle + 1 :]
+    refused = script("verify", forged, env=emulator_env(emulator))
+    assert refused.returncode == Exit.TOKEN_REFUSED
+    assert "realmid: bad_signature: " in refused.stderr
+    assert "Traceback" not in refused.stderr
+    decoded = script("decode", token)  # no configuration at all
+    assert decoded.returncode == 0, decoded.stderr
+    assert "NOT VERIFIED" in decoded.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("info",),
+        ("tenants", "list"),
+        ("roles", "list"),
+        ("api-keys", "list"),
+        ("origins", "list"),
+        ("admin", "stats"),
+    ],
+)
+def test_read_commands_of_each_group(emulator: RealmEmulator, args: tuple[str, ...]) -> None:
+    document = script_json(emulator, *args)
+    assert isinstance(document, dict | list)
+
+
+def test_tenants_users_invitations(emulator: RealmEmulator, mfa_user: SeededUser) -> None:
+    tenant = next(iter(mfa_user.tenants))
+    users = script_json(emulator, "users", "list", tenant)
+    assert isinstance(users, list)
+    assert [u["id"] for u in users] == [mfa_user.id]
+    invited = script_json(emulator, "invitations", "create", tenant, "i@example.test")
+    assert isinstance(invited, dict)
+    assert invited["email"] == "i@example.test"
+    declined = script("tenants", "delete", tenant, env=emulator_env(emulator))  # stdin empty
+    assert declined.returncode == Exit.DECLINED
+
+
+def test_config_domains_sessions_otp(emulator: RealmEmulator, mfa_user: SeededUser) -> None:
+    config = script_json(emulator, "config", "set", "session_limit=7")
+    assert isinstance(config, dict)
+    assert config["session_limit"] == 7
+    claim = script_json(emulator, "domains", "claim", "sub.partner.test")
+    assert isinstance(claim, dict)
+    assert claim["claim_token"]
+    assert script_json(emulator, "sessions", "list", "--user", mfa_user.id) == []
+    issued = script_json(emulator, "otp", "issue", "order-9", "pickup", "--user", mfa_user.id)
+    assert isinstance(issued, dict)
+    assert issued["value"]
+
+
+def test_api_key_create_shows_its_secret_once(emulator: RealmEmulator) -> None:
+    created = script("api-keys", "create", "script key", env=emulator_env(emulator))
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.count("secret: rk_") == 1
+    assert "shown this once" in created.stderr
+
+
+def test_errors_and_missing_configuration(emulator: RealmEmulator) -> None:
+    missing = script("tenants", "get", "ten_nope", env=emulator_env(emulator))
+    assert missing.returncode == Exit.ISSUER
+    assert "realmid: not_found: " in missing.stderr
+    assert emulator.api_key not in missing.stderr
+    unset = script("tenants", "list")
+    assert unset.returncode == Exit.CONFIG
+    assert "REALMID_REALM_ID is not set" in unset.stderr
+
+
+def test_the_emulator_command_prints_exports_that_the_other_commands_use() -> None:
+    proc = subprocess.Popen(
+        [str(SCRIPT), "emulator", "--profile", "reference"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env({}),
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        exports = dict(line.removeprefix("export ").split("=", 1) for line in lines)
+        assert set(exports) == {"REALMID_BASE_URL", "REALMID_REALM_ID", "REALMID_API_KEY"}
+        assert all(line.startswith("export REALMID_") for line in lines)
+        info = script("info", "--json", env=dict(exports))
+        assert info.returncode == 0, info.stderr
+        assert json.loads(info.stdout)["id"] == exports["REALMID_REALM_ID"]
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "emulator stopped" in err
+
+
+def test_python_m_realmid_is_the_same_cli(emulator: RealmEmulator) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "realmid", "tenants", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=_env(emulator_env(emulator)),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
