@@ -227,6 +227,9 @@ def test_pool_sizes_are_positive_integers_or_none(option: str, bad: Any) -> None
 def _pool(client: Any) -> Any:
     """The httpcore pool under the handle's transport stack (RealmTransport wraps it)."""
     transport = client._transport
+    build = getattr(transport, "_build", None)
+    if build is not None:  # the async face builds its stack per event loop: build one here
+        transport = build()
     for _ in range(5):
         pool = getattr(transport, "_pool", None)
         if pool is not None:
