@@ -62,6 +62,13 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def table_cell(column: str, value: Any) -> str:
+    """A list cell: a time column's unix seconds shown as UTC, anything else as ``cell``."""
+    if column.endswith("_at") and isinstance(value, int | float) and not isinstance(value, bool):
+        return utc(value)
+    return cell(value)
+
+
 def utc(seconds: float) -> str:
     """Unix seconds as an ISO-8601 UTC time."""
     moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
@@ -168,14 +175,15 @@ class Output:
             sys.stdout.flush()
             return count
         table = Table(title_justify="left")
-        cells = [[cell(data.get(column)) for column in columns] for data in rows]
+        cells = [[table_cell(column, data.get(column)) for column in columns] for data in rows]
         for index, column in enumerate(columns):
-            if column == "id" or column.endswith("_id"):
-                # An id is copied whole or not at all: never wrapped, never cut.
+            if column == "id" or column.endswith(("_id", "_at")):
+                # An id is copied whole or not at all, and a time read whole: never wrapped,
+                # never cut; the other columns give way on a narrow terminal (--json has all).
                 widest = max((len(row[index]) for row in cells), default=0)
                 table.add_column(column, no_wrap=True, min_width=min(widest, 64))
             else:
-                table.add_column(column, overflow="fold")
+                table.add_column(column)
         for row in cells:
             table.add_row(*row)
         self.out.print(table)

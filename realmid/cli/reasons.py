@@ -52,6 +52,7 @@ def explain(
     kids: Collection[str],
     now: float,
     leeway: float,
+    audience_given: bool = False,
 ) -> str:
     """One sentence saying why ``err`` refused ``token``."""
     parts = unverified_parts(token)
@@ -82,7 +83,12 @@ def explain(
                 f"azp {_show(payload.get('azp'))} names another realm: the token was minted "
                 "for a different realm"
             )
-        return f"audience {_show(payload.get('aud'))} is not this realm's {audience}"
+        expected = (
+            f"the required {audience} (--audience)"
+            if audience_given
+            else (f"this realm's {audience}")
+        )
+        return f"audience {_show(payload.get('aud'))} is not {expected}"
     if code == ErrorCode.WRONG_ISSUER:
         return f"issuer {_show(payload.get('iss'))} is not this realm's issuer {issuer}"
     if code == ErrorCode.BAD_SIGNATURE:

@@ -83,6 +83,7 @@ class _Check:
 
     def __init__(self, state: State, audience: str | None, leeway: float) -> None:
         self.leeway = leeway
+        self.audience_given = audience is not None
         self.clock = state.clock or time.time
         self.issuer = state.base_url or DEFAULT_BASE_URL
         self._realm: Realm | None = None
@@ -174,6 +175,7 @@ def _refusal(err: RealmError, token: str, check: _Check, as_json: bool) -> CliFa
         kids=check.kids(),
         now=check.clock(),
         leeway=check.leeway,
+        audience_given=check.audience_given,
     )
     parts = unverified_parts(token)
     payload = parts[1] if parts else {}

@@ -201,3 +201,18 @@ def test_python_m_realmid_is_the_same_cli(emulator: RealmEmulator) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+def test_without_the_cli_extra_the_command_names_it() -> None:
+    # Click hidden, as in an install without [cli]: the script is there, the extra is not.
+    code = (
+        "import sys; sys.modules['click'] = None\n"
+        "from realmid.cli import main\n"
+        "sys.exit(main(['--help']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == Exit.CONFIG
+    assert 'pip install "realmid[cli]"' in done.stderr
+    assert "Traceback" not in done.stderr

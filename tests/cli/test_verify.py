@@ -121,7 +121,7 @@ def test_an_explicit_audience_is_required(run: Run, user_token: MintToken) -> No
     reason = _refused(
         run("verify", token, "--audience", "https://x.example"), "wrong_audience", token
     )
-    assert reason.endswith("is not this realm's https://x.example")
+    assert reason.endswith("is not the required https://x.example (--audience)")
 
 
 def test_another_issuer_is_wrong_issuer(
