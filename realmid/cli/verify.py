@@ -27,10 +27,12 @@ from realmid.cli.failures import CliFailure, Exit, missing_setting
 from realmid.cli.output import Output, cell, relative, utc
 from realmid.cli.reasons import explain, unverified_parts
 from realmid.errors import ErrorCode, RealmError
+from realmid.revocation import DEFAULT_REDIS_PREFIX
 from realmid.verify import DEFAULT_LEEWAY, Claims, Verifier
 
 if TYPE_CHECKING:
     from realmid._sync.realm import Realm
+    from realmid.revocation import RevocationCache
 
 # Claims that hold unix seconds: shown as UTC and relative to now.
 TIME_CLAIMS = ("exp", "iat", "nbf", "mfa_at", "auth_time")
@@ -131,6 +133,36 @@ class _Check:
         return self._cache.kids
 
 
+def redis_revocation(url: str, prefix: str, timeout: float) -> RevocationCache:
+    """The revocation cache a fleet shares in Redis, read with a short deadline.
+
+    No near cache: one command makes one check, so a listener thread would only cost a
+    subscription. No retries: a stalled Redis fails the check (exit 5), it does not hang.
+    """
+    try:
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+    except ModuleNotFoundError as exc:
+        from realmid._extras import missing_extra
+
+        message = str(missing_extra(exc, "redis", "realmid verify --redis-url"))
+        raise CliFailure(str(ErrorCode.BAD_REQUEST), message, Exit.CONFIG) from None
+    from realmid.revocation import RedisRevocationCache
+
+    client = redis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+    cache = RedisRevocationCache(client, prefix, timeout=timeout, near_cache=False)
+    ctx = click.get_current_context()
+    ctx.call_on_close(client.close)
+    ctx.call_on_close(cache.close)
+    return cache
+
+
 @click.command()
 @click.argument("token")
 @click.option("--audience", help="The audience to require (default: this realm's).")
@@ -141,17 +173,41 @@ class _Check:
     show_default=True,
     help="Seconds of clock skew allowed on exp/nbf/iat.",
 )
+@click.option(
+    "--redis-url",
+    envvar="REALMID_REDIS_URL",
+    show_envvar=True,
+    help="The Redis your apps share revocations in (realm revocation=RedisRevocationCache).",
+)
+@click.option(
+    "--redis-prefix",
+    default=DEFAULT_REDIS_PREFIX,
+    show_default=True,
+    help="The key prefix the apps' RedisRevocationCache uses.",
+)
 @json_option
 @pass_state
-def verify(state: State, token: str, audience: str | None, leeway: float, as_json: bool) -> None:
+def verify(
+    state: State,
+    token: str,
+    audience: str | None,
+    leeway: float,
+    redis_url: str | None,
+    redis_prefix: str,
+    as_json: bool,
+) -> None:
     """Verify TOKEN (or - for stdin) as realm.verify does and print its claims.
 
     A refused token exits 4 with the verifier's code (bad_signature, expired,
-    wrong_audience, unknown_kid, ...) and the reason in words.
+    wrong_audience, unknown_kid, ...) and the reason in words. Revocations are seen when
+    --redis-url names the Redis the apps share them in.
     """
     begin(state, as_json)
     text = read_token(token)
     state.redact.append(text)
+    if redis_url:
+        state.redact.append(redis_url)  # it may carry a password
+        state.revocation = redis_revocation(redis_url, redis_prefix, 1.0)
     out = Output(as_json)
     check = _Check(state, audience, leeway)
     try:

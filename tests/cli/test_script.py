@@ -216,3 +216,39 @@ def test_without_the_cli_extra_the_command_names_it() -> None:
     assert done.returncode == Exit.CONFIG
     assert 'pip install "realmid[cli]"' in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_verify_sees_a_logout_parked_in_the_apps_redis(
+    emulator: RealmEmulator, redis_url: str
+) -> None:
+    import redis
+
+    from realmid import Realm, RedisRevocationCache
+
+    tenant = emulator.create_tenant("Fleet")
+    user = emulator.seed_user("fleet@example.test", {tenant: "owner"})
+    session = emulator.session_for(user.id, tenant)
+    token = str(session["access_token"])
+    env = emulator_env(emulator)
+    assert script("verify", token, "--redis-url", redis_url, env=env).returncode == 0
+    # An app of the fleet logs the user out: the token's jti is parked in the shared Redis.
+    client = redis.Redis.from_url(redis_url)
+    cache = RedisRevocationCache(client, near_cache=False)
+    with Realm(
+        realm_id=emulator.realm_id,
+        api_key=emulator.api_key,
+        base_url=emulator.base_url,
+        revocation=cache,
+    ) as app:
+        app.auth.logout(str(session["refresh_token"]), access_token=token)
+    client.close()
+    refused = script("verify", token, "--redis-url", redis_url, env=env)
+    assert refused.returncode == Exit.TOKEN_REFUSED, refused.stderr
+    assert "realmid: token_revoked: " in refused.stderr
+    assert "was revoked" in refused.stderr
+    # Without the fleet's Redis, the shell cannot know: the signature and times still pass.
+    assert script("verify", token, env=env).returncode == 0
+    # A Redis that does not answer fails closed, as "could not check" (exit 5).
+    dead = script("verify", token, "--redis-url", "redis://127.0.0.1:9/0", env=env)
+    assert dead.returncode == Exit.UNREACHABLE, dead.stderr
+    assert "Traceback" not in dead.stderr
