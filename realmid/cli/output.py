@@ -18,6 +18,9 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.table import Table
 
+from realmid.cli.failures import CliFailure, Exit, from_realm_error
+from realmid.errors import RealmError
+
 # Fields the issuer returns that must never reach a terminal or a log: an API key's secret,
 # an OTP's plaintext, tokens. Dropped from every record; see Output.secret for the exception.
 SECRET_FIELDS = frozenset(
@@ -154,9 +157,30 @@ class Output:
         """
         count = 0
         rows: list[dict[str, Any]] = []
-        if self.as_json:
-            sys.stdout.write("[")
-        for page_number, page in enumerate(pages, start=1):
+        opened = False
+        stream = enumerate(pages, start=1)
+        while True:
+            try:
+                page_number, page = next(stream)
+            except StopIteration:
+                break
+            except RealmError as err:
+                if not opened:
+                    raise  # nothing written yet: the failure is the whole output
+                # A later page failed: the array already on stdout is closed, so it stays
+                # valid JSON, and the failure goes to stderr only, saying it is partial.
+                sys.stdout.write("\n]\n")
+                sys.stdout.flush()
+                failure = from_realm_error(err)
+                raise CliFailure(
+                    failure.code,
+                    f"{failure.message} (after {count} {noun}: the list on stdout is incomplete)",
+                    Exit(failure.exit_code),
+                    request_id=failure.request_id,
+                ) from None
+            if self.as_json and not opened:
+                sys.stdout.write("[")
+            opened = True
             for item in page:
                 if limit is not None and count >= limit:
                     break
@@ -171,7 +195,7 @@ class Output:
                 break
             self._progress(page_number, count, noun)
         if self.as_json:
-            sys.stdout.write("\n]\n" if count else "]\n")
+            sys.stdout.write(("\n]\n" if count else "]\n") if opened else "[]\n")
             sys.stdout.flush()
             return count
         table = Table(title_justify="left")
