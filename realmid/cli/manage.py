@@ -110,6 +110,36 @@ def tenants_delete(state: State, tenant_id: str, yes: bool, as_json: bool) -> No
     Output(as_json).done(f"deleted tenant {tenant_id}", {"deleted": tenant_id})
 
 
+@tenants.command("transfer-owner")
+@click.argument("tenant_id")
+@click.argument("new_owner_user_id")
+@yes_option
+@json_option
+@pass_state
+def tenants_transfer_owner(
+    state: State, tenant_id: str, new_owner_user_id: str, yes: bool, as_json: bool
+) -> None:
+    """Make a member the owner; the previous owners become members."""
+    begin(state, as_json)
+    confirm(f"Make {new_owner_user_id} the owner of {tenant_id} (owners become members)?", yes)
+    tenant = state.realm().tenants.transfer_owner(tenant_id, new_owner_user_id)
+    Output(as_json).one(tenant, title="owner transferred")
+
+
+@tenants.command("set-config")
+@click.argument("tenant_id")
+@click.argument("settings", nargs=-1, required=True, metavar="KEY=VALUE...")
+@json_option
+@pass_state
+def tenants_set_config(
+    state: State, tenant_id: str, settings: tuple[str, ...], as_json: bool
+) -> None:
+    """Merge KEY=VALUE settings (JSON values; null deletes) into the tenant's config."""
+    begin(state, as_json)
+    patch = dict(_setting(text) for text in settings)
+    Output(as_json).one(state.realm().tenants.update_config(tenant_id, patch), title="tenant")
+
+
 # ---------------------------------------------------------------------------- users
 
 
@@ -174,6 +204,20 @@ def users_set_role(state: State, tenant_id: str, user_id: str, role: str, as_jso
     begin(state, as_json)
     result = state.realm().tenants.update_user_role(tenant_id, user_id, role)
     Output(as_json).one(result, title="role updated")
+
+
+@users.command("reset-mfa")
+@click.argument("tenant_id")
+@click.argument("user_id")
+@yes_option
+@json_option
+@pass_state
+def users_reset_mfa(state: State, tenant_id: str, user_id: str, yes: bool, as_json: bool) -> None:
+    """Remove a user's second factor (a lost phone); they enroll again."""
+    begin(state, as_json)
+    confirm(f"Remove the second factor of {user_id}?", yes)
+    state.realm().tenants.users.reset_mfa(tenant_id, user_id)
+    Output(as_json).done(f"reset MFA of {user_id}", {"mfa_reset": user_id})
 
 
 # ---------------------------------------------------------------------------- invitations

@@ -265,3 +265,21 @@ def test_an_unreachable_issuer_is_exit_5(run: Run) -> None:
     )
     assert result.exit_code == Exit.UNREACHABLE
     assert "realmid: network: " in result.stderr
+
+
+def test_transfer_owner_set_config_and_reset_mfa(
+    run: Run, emulator: RealmEmulator, mfa_user: SeededUser
+) -> None:
+    tenant = next(iter(mfa_user.tenants))
+    member = emulator.seed_user("heir@example.test", {tenant: "member"})
+    declined = run("tenants", "transfer-owner", tenant, member.id, input="n\n")
+    assert declined.exit_code == Exit.DECLINED
+    moved = run.json("tenants", "transfer-owner", tenant, member.id, "--yes")
+    assert moved["owner_user_id"] == member.id
+    assert run.json("users", "get", tenant, mfa_user.id)["role"] == "member"
+    configured = run.json("tenants", "set-config", tenant, 'theme="dark"', "seats=5")
+    assert configured["config"] == {"theme": "dark", "seats": 5}
+    assert run.json("users", "get", tenant, mfa_user.id)["mfa_enabled"] is True
+    assert run("users", "reset-mfa", tenant, mfa_user.id).exit_code == Exit.DECLINED
+    run.json("users", "reset-mfa", tenant, mfa_user.id, "--yes")
+    assert run.json("users", "get", tenant, mfa_user.id)["mfa_enabled"] is False
