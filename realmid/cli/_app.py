@@ -116,6 +116,11 @@ class RealmGroup(click.Group):
         except click.Abort:  # Ctrl-C
             click.echo("realmid: aborted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # `realmid ... | head`: the reader left. Quietly, and without the second error
+            # Python would print flushing stdout at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         sys.exit(status if isinstance(status, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -124,7 +129,7 @@ class RealmGroup(click.Group):
         except RealmError as err:
             state = ctx.find_object(State) or State()
             raise from_realm_error(err, as_json=state.as_json, redact=state.secrets()) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("REALMID_DEBUG"):

@@ -252,3 +252,23 @@ def test_verify_sees_a_logout_parked_in_the_apps_redis(
     dead = script("verify", token, "--redis-url", "redis://127.0.0.1:9/0", env=env)
     assert dead.returncode == Exit.UNREACHABLE, dead.stderr
     assert "Traceback" not in dead.stderr
+
+
+def test_a_reader_that_left_ends_the_command_quietly() -> None:
+    # `realmid ops | head -1`, made deterministic: the pipe has no reader from the start.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(SCRIPT), "ops"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env({}),
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""
