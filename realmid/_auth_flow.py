@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from realmid import _telemetry
 from realmid._bearers import Policy, bearer_policy
 from realmid._faces import AsyncLock
 from realmid._http import REPEATABLE
@@ -163,15 +164,25 @@ class PlatformTokenAuth(httpx.Auth):
         if stale is not None and tokens is not None and tokens.access_token == stale:
             # The server refused this very token: drop it. A newer one (another caller
             # re-minted while we waited for the lock) is kept and used.
-            self._tokens = tokens = None
+            self._tokens = None
             self.stats.remints_on_401 += 1
+            with _telemetry.span(
+                _telemetry.TOKEN_REMINT_SPAN, {_telemetry.REALM_ID: self._realm_id}, client=False
+            ):
+                return (yield from self._mint(remint=True))
+        return (yield from self._mint())
+
+    def _mint(self, *, remint: bool = False) -> TokenFlow:
+        tokens = self._tokens
         now = self._monotonic()
         if tokens is not None and now < tokens.refresh_at:
             return tokens.access_token
         if tokens is not None and tokens.refresh_token and now >= self._refresh_not_before:
             self.stats.refreshes += 1
-            outcome = yield self._refresh_request(tokens.refresh_token)
-            minted = self._accept(outcome, kept_refresh=tokens.refresh_token)
+            with _telemetry.token_span("refresh", self._realm_id, remint=remint) as span:
+                outcome = yield self._refresh_request(tokens.refresh_token)
+                minted = self._accept(outcome, kept_refresh=tokens.refresh_token)
+                _token_outcome(span, "refresh", outcome, minted)
             if minted is not None:
                 return minted
             if _is_refusal(outcome):
@@ -186,8 +197,10 @@ class PlatformTokenAuth(httpx.Auth):
         elif tokens is not None and now < tokens.expires_at:
             return tokens.access_token  # refresh cooling down after a transient failure
         self.stats.logins += 1
-        outcome = yield self._login_request()
-        minted = self._accept(outcome, kept_refresh=None)
+        with _telemetry.token_span("api_key", self._realm_id, remint=remint) as span:
+            outcome = yield self._login_request()
+            minted = self._accept(outcome, kept_refresh=None)
+            _token_outcome(span, "api_key", outcome, minted)
         if minted is not None:
             return minted
         raise _as_error(outcome)
@@ -225,6 +238,7 @@ class PlatformTokenAuth(httpx.Auth):
         # Minting twice only yields two tokens: safe to resend on a refused connection or a
         # 503, so one blip does not fail the first call of every handle.
         request.extensions[REPEATABLE] = True
+        _telemetry.inject(request.headers)  # the token span's trace continues at the issuer
         return request
 
     def _accept(self, outcome: Outcome, *, kept_refresh: str | None) -> str | None:
@@ -335,6 +349,7 @@ class PlatformTokenAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
         policy = self._policy(request)
+        _telemetry.inject(request.headers)  # the current realmid span's trace
         bearer = _user_bearer.get()
         if bearer is not None or policy is Policy.NONE:
             if policy is Policy.REQUIRED:
@@ -366,6 +381,7 @@ class PlatformTokenAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         policy = self._policy(request)
+        _telemetry.inject(request.headers)  # the current realmid span's trace
         bearer = _user_bearer.get()
         if bearer is not None or policy is Policy.NONE:
             if policy is Policy.REQUIRED:
@@ -447,6 +463,19 @@ def _lifetime(expires_in: object, access_token: str) -> float:
     if isinstance(exp, int | float) and isinstance(iat, int | float):
         return float(exp - iat)
     return 0.0
+
+
+def _token_outcome(span: _telemetry.Span, grant: str, outcome: Outcome, minted: str | None) -> None:
+    """Record one token request on its span and the ``realmid.token.requests`` counter."""
+    if isinstance(outcome, httpx.Response):
+        span.answer(outcome.status_code, outcome.headers.get("x-request-id"))
+    if minted is not None:
+        code = "ok"
+    else:
+        err = _as_error(outcome)
+        code = str(err.code)
+        span.fail(code, err.http_status, err.request_id)
+    _telemetry.count(_telemetry.TOKEN_REQUESTS, {_telemetry.GRANT: grant, _telemetry.OUTCOME: code})
 
 
 def _is_refusal(outcome: Outcome) -> bool:

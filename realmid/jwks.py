@@ -37,6 +37,7 @@ Rules (each a constructor knob with a safe default):
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import math
 import threading
@@ -49,6 +50,7 @@ import attrs
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from realmid import _telemetry
 from realmid._faces import AsyncLock
 from realmid._http import BODY_LIMITS
 from realmid._inputs import duration
@@ -553,6 +555,7 @@ class _JwksCore(Generic[ClientT]):
                 **wire.get("headers", {}),
                 "Accept": "application/json",
                 "Accept-Encoding": "identity",
+                **_telemetry.carrier(),  # W3C traceparent of the fetch span
             },
             "timeout": httpx.Timeout(self._timeout),
             "follow_redirects": False,
@@ -608,6 +611,14 @@ class _JwksCore(Generic[ClientT]):
             "" if from_header else " (no max-age)",
         )
 
+    def _fetched(self, span: _telemetry.Span, failures_before: int) -> None:
+        """Record one fetch's outcome: its span's status and ``realmid.jwks.fetches``."""
+        outcome = "ok" if self.stats.failures == failures_before else "error"
+        span.set(_telemetry.OUTCOME, outcome)
+        if outcome != "ok":
+            span.fail("jwks_fetch_failed")
+        _telemetry.count(_telemetry.JWKS_FETCHES, {_telemetry.OUTCOME: outcome})
+
     def _fail(self, reason: str) -> None:
         now = self._clock()
         with self._state:
@@ -634,6 +645,7 @@ class _SyncFetch:
     """One sync fetch, shared by the caller (who waits) and the worker thread (who reads)."""
 
     deadline: float
+    status: int | None = None
     done: threading.Event = attrs.field(factory=threading.Event)
     headers: httpx.Headers | None = None
     body: bytes = b""
@@ -697,29 +709,43 @@ class JwksCache(_JwksCore[httpx.Client]):
             if not self._should_fetch(after_generation):
                 return
             self.stats.fetches += 1
-            fetch = _SyncFetch(time.monotonic() + self._timeout)
-            try:
-                worker = threading.Thread(
-                    target=self._read, args=(fetch,), name="realmid-jwks-fetch", daemon=True
-                )
-                worker.start()
-            except Exception as exc:
-                self._fail(f"fetch not started ({type(exc).__name__})")
-                return
-            if not fetch.done.wait(max(0.0, fetch.deadline - time.monotonic())):
-                self._fail(f"no complete answer within the {self._timeout:g} s deadline")
-                return
-            try:
-                if fetch.error is not None:
-                    raise fetch.error
-                assert fetch.headers is not None
-                self._accept(fetch.headers, fetch.body)
-            except Exception as exc:  # any failure is an outage, never a crash
-                self._fail(_describe(exc))
+            failures = self.stats.failures
+            with _telemetry.jwks_fetch(self.url) as span:
+                fetch = _SyncFetch(time.monotonic() + self._timeout)
+                self._fetch(fetch)
+                span.set(_telemetry.STATUS, fetch.status)
+                self._fetched(span, failures)
+
+    def _fetch(self, fetch: _SyncFetch) -> None:
+        try:
+            # In a copy of this context: the fetch span stays current in the worker (its
+            # traceparent, and an instrumented client's HTTP span under it).
+            worker = threading.Thread(
+                target=contextvars.copy_context().run,
+                args=(self._read, fetch),
+                name="realmid-jwks-fetch",
+                daemon=True,
+            )
+            worker.start()
+        except Exception as exc:
+            self._fail(f"fetch not started ({type(exc).__name__})")
+            return
+        if not fetch.done.wait(max(0.0, fetch.deadline - time.monotonic())):
+            self._fail(f"no complete answer within the {self._timeout:g} s deadline")
+            return
+        try:
+            if fetch.error is not None:
+                raise fetch.error
+            assert fetch.headers is not None
+            self._accept(fetch.headers, fetch.body)
+        except Exception as exc:  # any failure is an outage, never a crash
+            self._fail(_describe(exc))
 
     def _read(self, fetch: _SyncFetch) -> None:
         try:
-            with self._client.stream(**self._request_kwargs(fetch.deadline)) as response:
+            kwargs = self._request_kwargs(fetch.deadline)
+            with self._client.stream(**kwargs) as response:
+                fetch.status = response.status_code
                 reader = self._reader(response, fetch.deadline)
                 for chunk in response.iter_raw():
                     reader.feed(chunk)
@@ -805,16 +831,21 @@ class AsyncJwksCache(_JwksCore[httpx.AsyncClient]):
             if not self._should_fetch(after_generation):
                 return
             self.stats.fetches += 1
-            deadline = time.monotonic() + self._timeout
-            try:
-                async with asyncio.timeout(self._timeout):
-                    async with self._client.stream(**self._request_kwargs(deadline)) as response:
-                        reader = self._reader(response, deadline)
-                        async for chunk in response.aiter_raw():
-                            reader.feed(chunk)
-                self._accept(response.headers, reader.body())
-            except Exception as exc:  # any failure is an outage, never a crash
-                self._fail(_describe(exc))
+            failures = self.stats.failures
+            with _telemetry.jwks_fetch(self.url) as span:
+                deadline = time.monotonic() + self._timeout
+                try:
+                    async with asyncio.timeout(self._timeout):
+                        kwargs = self._request_kwargs(deadline)
+                        async with self._client.stream(**kwargs) as response:
+                            span.set(_telemetry.STATUS, response.status_code)
+                            reader = self._reader(response, deadline)
+                            async for chunk in response.aiter_raw():
+                                reader.feed(chunk)
+                    self._accept(response.headers, reader.body())
+                except Exception as exc:  # any failure is an outage, never a crash
+                    self._fail(_describe(exc))
+                self._fetched(span, failures)
 
     def _spawn(self, generation: int) -> bool:
         if self._closed:

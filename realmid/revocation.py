@@ -30,7 +30,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._inputs import MAX_JTI_CHARS
 from realmid.errors import BadRequestError
 
@@ -198,6 +198,12 @@ class MemRevocationCache:
 
     def is_revoked(self, jti: str) -> bool:
         """True while ``jti`` is denied; an expired entry is removed on the way."""
+        revoked = self._check(jti)
+        _telemetry.revocation_checked("memory", "memory", revoked)
+        return revoked
+
+    def _check(self, jti: str) -> bool:
+        """:meth:`is_revoked`, uncounted (a Redis near cache's replica answers with it)."""
         expires = self._entries.get(jti)
         if expires is None:
             return False

@@ -80,6 +80,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
 
+from realmid import _telemetry
 from realmid._inputs import MAX_JTI_CHARS, duration
 from realmid._jose import (
     DEFAULT_MAX_TOKEN_BYTES,
@@ -301,6 +302,9 @@ class NeedKeys:
     _raw: str | None = attrs.field(default=None, repr=False, eq=False, alias="raw")
 
 
+_OK = {_telemetry.OUTCOME: "ok"}  # the data point attributes of a verified token
+
+
 def _malformed(message: str) -> RealmError:
     return RealmError(ErrorCode.MALFORMED, message)
 
@@ -479,6 +483,22 @@ class _VerifierCore:
             # Asked first: the caller's full verify would redo the checks (an RSA verify
             # when the token cache is off) for a cache that can never answer here.
             return None
+        histogram = _telemetry.verify_histogram()  # None unless metrics are on: no clock
+        if histogram is None:
+            return self._verify_local(token, audience, local)
+        start = time.perf_counter()
+        try:
+            claims = self._verify_local(token, audience, local)
+        except RealmError as err:
+            histogram.record(time.perf_counter() - start, {_telemetry.OUTCOME: str(err.code)})
+            raise
+        if claims is not None:  # None: the full verify that follows records it
+            histogram.record(time.perf_counter() - start, _OK)
+        return claims
+
+    def _verify_local(
+        self, token: str, audience: str | None, local: Callable[[str], Any] | None
+    ) -> Claims | None:
         result = self.verify_cached(token, audience)
         if type(result) is not Claims:
             return None  # NeedKeys: the key set must be fetched first
@@ -811,11 +831,28 @@ class Verifier(_VerifierCore):
 
         ``audience`` overrides the verifier's default for this call.
         """
+        histogram = _telemetry.verify_histogram()  # None unless metrics are on: no clock
+        if histogram is None:
+            return self._verify(token, audience)
+        start = time.perf_counter()
+        try:
+            claims = self._verify(token, audience)
+        except RealmError as err:
+            histogram.record(time.perf_counter() - start, {_telemetry.OUTCOME: str(err.code)})
+            raise
+        histogram.record(time.perf_counter() - start, _OK)
+        return claims
+
+    def _verify(self, token: str, audience: str | None) -> Claims:
         result = self.verify_cached(token, audience)
         if type(result) is NeedKeys:
             assert self._cache is not None  # a static set never asks for keys
-            self._cache.refresh(result.generation)
-            result = self.resume(result)
+            with _telemetry.verify_span():  # only a verify that does I/O gets a span
+                self._cache.refresh(result.generation)
+                claims = self.resume(result)
+                if self._revocation is not None:
+                    self._check_revoked(claims)
+                return claims
         assert type(result) is Claims
         if self._revocation is not None:
             self._check_revoked(result)
@@ -886,18 +923,37 @@ class AsyncVerifier(_VerifierCore):
 
     async def verify(self, token: str, audience: str | None = None) -> Claims:
         """Verify ``token`` and return its :class:`Claims`; raise RealmError when refused."""
+        histogram = _telemetry.verify_histogram()  # None unless metrics are on: no clock
+        if histogram is None:
+            return await self._verify(token, audience)
+        start = time.perf_counter()
+        try:
+            claims = await self._verify(token, audience)
+        except RealmError as err:
+            histogram.record(time.perf_counter() - start, {_telemetry.OUTCOME: str(err.code)})
+            raise
+        histogram.record(time.perf_counter() - start, _OK)
+        return claims
+
+    async def _verify(self, token: str, audience: str | None) -> Claims:
         result = self.verify_cached(token, audience)
         if type(result) is NeedKeys:
             assert self._cache is not None
-            await self._cache.refresh(result.generation)
-            result = self.resume(result)
+            with _telemetry.verify_span():  # only a verify that does I/O gets a span
+                await self._cache.refresh(result.generation)
+                claims = self.resume(result)
+                await self._revoked_check(claims)
+                return claims
         assert type(result) is Claims
+        await self._revoked_check(result)
+        return result
+
+    async def _revoked_check(self, claims: Claims) -> None:
         if self._revocation is not None:
             if self._revocation_is_async:
-                await self._check_revoked_async(result)
+                await self._check_revoked_async(claims)
             else:
-                self._check_revoked(result)
-        return result
+                self._check_revoked(claims)
 
     async def is_genuine(self, token: object) -> bool | None:
         """:meth:`Verifier.is_genuine`, fetching keys asynchronously. Never raises."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from realmid_api.api.api_keys import create_api_key, list_api_keys, revoke_api_key
 from realmid_api.models import APIKey, APIKeyCreate, APIKeyPage
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._async.pagination import AsyncPaginated
 from realmid._http import new_idempotency_key
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
 
+@_telemetry.traced("api_keys")
 class AsyncApiKeys:
     """The realm's API keys. A key's ``secret`` exists in the answer of ``create`` only."""
 

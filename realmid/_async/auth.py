@@ -26,7 +26,7 @@ from realmid_api.models import (
     UserSummary,
 )
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._async._paging import under_bearer
 from realmid._async.pagination import AsyncPaginated
 from realmid._auth_flow import user_bearer as as_user
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _NO_CHALLENGE_ENDPOINT = frozenset({404, 405, 501})
 
 
+@_telemetry.traced("auth")
 class AsyncAuth:
     """Login, refresh, MFA, OTP login, logout and sessions (SPEC §4).
 

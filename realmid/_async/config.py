@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from realmid_api.api.config import update_realm_config
 from realmid_api.models import ConfigPatch
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid.errors import BadRequestError
 from realmid.models import RealmConfig
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
 
+@_telemetry.traced("config")
 class AsyncConfig:
     """Realm-level configuration."""
 

@@ -10,7 +10,7 @@ import attrs
 from realmid_api.api.origins import bind_origin, claim_origin, list_origins, verify_origin
 from realmid_api.models import OriginBindRequest, OriginHostnameRequest, OriginPage
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._async.pagination import AsyncPaginated
 from realmid._faces import AsyncLock
 from realmid._http import new_idempotency_key
@@ -33,6 +33,7 @@ class _Allowlist:
     fetched_at: float  # on the resource's clock
 
 
+@_telemetry.traced("origins")
 class AsyncOrigins:
     """The realm's origin allowlist: read it, check an inbound origin, and grow it.
 

@@ -19,6 +19,7 @@ import httpx
 from realmid_api import AuthenticatedClient
 from realmid_api.types import UNSET, Response
 
+from realmid import _telemetry
 from realmid._async.pagination import AsyncPaginated
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
@@ -356,7 +357,16 @@ class AsyncRealm:
     # -- calls -----------------------------------------------------------------------------
 
     async def _send(self, op: AsyncOp, **kwargs: Any) -> Response[Any]:
-        """Run a generated operation; return its 2xx response or raise its RealmError."""
+        """Run a generated operation; return its 2xx response or raise its RealmError.
+
+        The whole call is one CLIENT span (``realmid._telemetry.call``), its name set by the
+        resource method running it; the request's ``traceparent`` belongs to it."""
+        with _telemetry.call(self.realm_id, op) as span:
+            response = await self._send_in_span(op, kwargs)
+            span.answer(int(response.status_code), response.headers.get("x-request-id"))
+            return response
+
+    async def _send_in_span(self, op: AsyncOp, kwargs: dict[str, Any]) -> Response[Any]:
         with tracking_answers():
             try:
                 response = await op(client=self._api, **kwargs)
@@ -394,15 +404,17 @@ class AsyncRealm:
         self, op: AsyncOp, expect: type[Any], *, limit: int | None = None, **kwargs: Any
     ) -> AsyncPaginated[Any]:
         """Page through a list operation whose body is the page envelope (SPEC §7)."""
+        span_name = _telemetry.current_name()  # pages are fetched later, outside the method
 
         async def fetch(cursor: str | None, page_limit: int | None) -> Page[Any]:
-            body = await self._call(
-                op,
-                expect,
-                cursor=UNSET if cursor is None else cursor,
-                limit=UNSET if page_limit is None else page_limit,
-                **kwargs,
-            )
+            with _telemetry.naming(span_name):
+                body = await self._call(
+                    op,
+                    expect,
+                    cursor=UNSET if cursor is None else cursor,
+                    limit=UNSET if page_limit is None else page_limit,
+                    **kwargs,
+                )
             next_cursor = body.next_cursor if isinstance(body.next_cursor, str) else None
             total = body.total if isinstance(body.total, int) else None
             return Page(items=list(body.items), next_cursor=next_cursor, total=total)
@@ -465,6 +477,7 @@ class AsyncRealm:
                 self.tokens.verifier = self._verifier
             return self._verifier
 
+    @_telemetry.named("realmid.realm.info")
     async def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.
 
@@ -543,9 +556,12 @@ class AsyncRealm:
             send_headers["X-On-Behalf-Of-IP"] = header_value("on_behalf_of_ip", on_behalf_of_ip)
         if user_bearer is not None:
             header_value("user_bearer", user_bearer)
-        with as_user(user_bearer):
+        with (
+            as_user(user_bearer),
+            _telemetry.call(self.realm_id, "request", "realmid.realm.request") as span,
+        ):
             try:
-                return await self._http.request(
+                response = await self._http.request(
                     method,
                     path,
                     json=json,
@@ -558,6 +574,8 @@ class AsyncRealm:
                 raise
             except httpx.HTTPError as exc:
                 raise error_from_exception(exc) from exc
+            span.answer(response.status_code, response.headers.get("x-request-id"))
+            return response
 
     # -- middleware (SPEC §10; realmid/middleware) ---------------------------------------
 

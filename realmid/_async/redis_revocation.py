@@ -33,7 +33,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._faces import (
     listener_alive_async,
     nap_async,
@@ -260,12 +260,19 @@ class AsyncRedisRevocationCache:
                 await pause_async()
             return local
         key = self._prefix + jti
+        revoked: bool | None = None
         try:
-            return await redis_exists_within_async(self._client, key, self._timeout)
-        except TimeoutError as exc:
-            raise _unavailable(f"EXISTS took longer than {self._timeout:g}s", None) from exc
-        except Exception as exc:
-            raise _unavailable("EXISTS failed", exc) from exc
+            with _telemetry.revocation_span("redis") as span:  # the round trip only
+                try:
+                    revoked = await redis_exists_within_async(self._client, key, self._timeout)
+                except TimeoutError as exc:
+                    raise _unavailable(f"EXISTS took longer than {self._timeout:g}s", None) from exc
+                except Exception as exc:
+                    raise _unavailable("EXISTS failed", exc) from exc
+                span.set(_telemetry.OUTCOME, "revoked" if revoked else "not_revoked")
+                return revoked
+        finally:
+            _telemetry.revocation_checked("redis", "redis", revoked)
 
     def is_revoked_locally(self, jti: str) -> bool | None:
         """The replica's answer, with no I/O; None while the replica is not in step (or
@@ -276,7 +283,9 @@ class AsyncRedisRevocationCache:
             if self._near:
                 self._ensure_listener()
             return None
-        return replica.is_revoked(jti)
+        revoked = replica._check(jti)
+        _telemetry.revocation_checked("redis", "near_cache", revoked)
+        return revoked
 
     async def evict(self, jti: str = "") -> None:
         """Forget ``jti``; the empty string forgets every key under the prefix (SCAN + DEL).
@@ -324,7 +333,7 @@ class AsyncRedisRevocationCache:
     def _add(self, replica: MemRevocationCache, jti: str, pttl_ms: int) -> None:
         if not jti or len(jti) > _inputs.MAX_JTI_CHARS:
             return  # never asked: the verifier refuses such a jti before any check
-        if len(replica) >= self._max_entries and not replica.is_revoked(jti):
+        if len(replica) >= self._max_entries and not replica._check(jti):
             raise _Overflow("more live revocations than max_entries")
         replica.revoke(jti, self._clock() + pttl_ms / 1000.0)
 

@@ -9,7 +9,7 @@ from realmid_api.api.roles import create_role, delete_role, list_roles, rename_r
 from realmid_api.models import RoleCreate, RolePatch, RoleRename
 from realmid_api.types import UNSET
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._async.pagination import page_limit
 from realmid._http import new_idempotency_key
 from realmid.errors import BadRequestError
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
 
+@_telemetry.traced("roles")
 class AsyncRoles:
     """The realm's role catalog. ``owner`` and ``member`` are system roles; every other name
     is the partner's own (``^[a-z][a-z0-9_]{0,63}$``).

@@ -41,7 +41,7 @@ from realmid_api.models import (
     UserStatusUpdate,
 )
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._async.pagination import AsyncPaginated
 from realmid._http import new_idempotency_key
 from realmid.errors import BadRequestError
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from realmid._async.realm import AsyncRealm
 
 
+@_telemetry.traced("tenants")
 class AsyncTenants:
     """Tenants of the realm (SPEC §6.1), with ``.invitations`` and ``.users``."""
 
@@ -233,6 +234,7 @@ class AsyncTenants:
         )
 
 
+@_telemetry.traced("tenants.invitations")
 class AsyncInvitations:
     """Pending invitations into a tenant (``realm.tenants.invitations``)."""
 
@@ -272,6 +274,7 @@ class AsyncInvitations:
         )
 
 
+@_telemetry.traced("tenants.users")
 class AsyncUsers:
     """Users of a tenant (``realm.tenants.users``, SPEC §6.3)."""
 

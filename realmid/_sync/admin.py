@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from realmid_api.api.admin import admin_search, admin_stats, list_admin_events, list_admin_platforms
 from realmid_api.types import UNSET, Unset
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._sync.pagination import page_limit
 from realmid.errors import BadRequestError
 from realmid.models import (
@@ -84,6 +84,7 @@ def _limit(limit: int | None) -> int | Unset:
     return UNSET if checked is None else checked
 
 
+@_telemetry.traced("admin")
 class SyncAdmin:
     """Operator views across the issuer (the API key needs the ``admin`` scope).
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from realmid_api.api.api_keys import create_api_key, list_api_keys, revoke_api_key
 from realmid_api.models import APIKey, APIKeyCreate, APIKeyPage
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._http import new_idempotency_key
 from realmid._sync.pagination import Paginated
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 
+@_telemetry.traced("api_keys")
 class SyncApiKeys:
     """The realm's API keys. A key's ``secret`` exists in the answer of ``create`` only."""
 

@@ -28,7 +28,7 @@ from realmid_api.models import (
     UserSummary,
 )
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._auth_flow import user_bearer as as_user
 from realmid._jose import unverified_claims
 from realmid._sync._paging import under_bearer
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 _NO_CHALLENGE_ENDPOINT = frozenset({404, 405, 501})
 
 
+@_telemetry.traced("auth")
 class SyncAuth:
     """Login, refresh, MFA, OTP login, logout and sessions (SPEC §4).
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from realmid_api.api.domains import claim_domain, verify_domain
 from realmid_api.models import DomainClaimRequest, DomainVerifyRequest
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._http import new_idempotency_key
 from realmid.models import DomainClaim, DomainVerifyResult
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 
+@_telemetry.traced("domains")
 class SyncDomains:
     """Realm domain claims: claim a hostname, publish its TXT record, verify."""
 

@@ -12,7 +12,7 @@ import attrs
 from realmid_api.api.origins import bind_origin, claim_origin, list_origins, verify_origin
 from realmid_api.models import OriginBindRequest, OriginHostnameRequest, OriginPage
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._faces import SyncLock
 from realmid._http import new_idempotency_key
 from realmid._sync.pagination import Paginated
@@ -35,6 +35,7 @@ class _Allowlist:
     fetched_at: float  # on the resource's clock
 
 
+@_telemetry.traced("origins")
 class SyncOrigins:
     """The realm's origin allowlist: read it, check an inbound origin, and grow it.
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from realmid_api.api.otp import issue_otp, verify_otp, view_otp
 from realmid_api.models import IssueRequest, VerifyRequest
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._auth_flow import user_bearer as as_user
 from realmid._http import new_idempotency_key
 from realmid.models import IssueResponse, VerifyResponse, ViewResponse
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 
+@_telemetry.traced("otp")
 class SyncOtp:
     """Partner OTPs: a manager issues a code bound to a subject and a purpose, hands it over
     out of band, and the code is verified (and consumed) once.

@@ -21,6 +21,7 @@ import httpx
 from realmid_api import AuthenticatedClient
 from realmid_api.types import UNSET, Response
 
+from realmid import _telemetry
 from realmid._auth_flow import PlatformTokenAuth, answer_to_error, tracking_answers
 from realmid._auth_flow import user_bearer as as_user
 from realmid._config import (
@@ -358,7 +359,16 @@ class Realm:
     # -- calls -----------------------------------------------------------------------------
 
     def _send(self, op: SyncOp, **kwargs: Any) -> Response[Any]:
-        """Run a generated operation; return its 2xx response or raise its RealmError."""
+        """Run a generated operation; return its 2xx response or raise its RealmError.
+
+        The whole call is one CLIENT span (``realmid._telemetry.call``), its name set by the
+        resource method running it; the request's ``traceparent`` belongs to it."""
+        with _telemetry.call(self.realm_id, op) as span:
+            response = self._send_in_span(op, kwargs)
+            span.answer(int(response.status_code), response.headers.get("x-request-id"))
+            return response
+
+    def _send_in_span(self, op: SyncOp, kwargs: dict[str, Any]) -> Response[Any]:
         with tracking_answers():
             try:
                 response = op(client=self._api, **kwargs)
@@ -396,15 +406,17 @@ class Realm:
         self, op: SyncOp, expect: type[Any], *, limit: int | None = None, **kwargs: Any
     ) -> Paginated[Any]:
         """Page through a list operation whose body is the page envelope (SPEC §7)."""
+        span_name = _telemetry.current_name()  # pages are fetched later, outside the method
 
         def fetch(cursor: str | None, page_limit: int | None) -> Page[Any]:
-            body = self._call(
-                op,
-                expect,
-                cursor=UNSET if cursor is None else cursor,
-                limit=UNSET if page_limit is None else page_limit,
-                **kwargs,
-            )
+            with _telemetry.naming(span_name):
+                body = self._call(
+                    op,
+                    expect,
+                    cursor=UNSET if cursor is None else cursor,
+                    limit=UNSET if page_limit is None else page_limit,
+                    **kwargs,
+                )
             next_cursor = body.next_cursor if isinstance(body.next_cursor, str) else None
             total = body.total if isinstance(body.total, int) else None
             return Page(items=list(body.items), next_cursor=next_cursor, total=total)
@@ -467,6 +479,7 @@ class Realm:
                 self.tokens.verifier = self._verifier
             return self._verifier
 
+    @_telemetry.named("realmid.realm.info")
     def info(self) -> RealmInfo:
         """Realm metadata, fetched once and cached for the handle's lifetime.
 
@@ -545,9 +558,12 @@ class Realm:
             send_headers["X-On-Behalf-Of-IP"] = header_value("on_behalf_of_ip", on_behalf_of_ip)
         if user_bearer is not None:
             header_value("user_bearer", user_bearer)
-        with as_user(user_bearer):
+        with (
+            as_user(user_bearer),
+            _telemetry.call(self.realm_id, "request", "realmid.realm.request") as span,
+        ):
             try:
-                return self._http.request(
+                response = self._http.request(
                     method,
                     path,
                     json=json,
@@ -560,6 +576,8 @@ class Realm:
                 raise
             except httpx.HTTPError as exc:
                 raise error_from_exception(exc) from exc
+            span.answer(response.status_code, response.headers.get("x-request-id"))
+            return response
 
     # -- middleware (SPEC §10; realmid/middleware) ---------------------------------------
 

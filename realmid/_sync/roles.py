@@ -11,7 +11,7 @@ from realmid_api.api.roles import create_role, delete_role, list_roles, rename_r
 from realmid_api.models import RoleCreate, RolePatch, RoleRename
 from realmid_api.types import UNSET
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._http import new_idempotency_key
 from realmid._sync.pagination import page_limit
 from realmid.errors import BadRequestError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 
+@_telemetry.traced("roles")
 class SyncRoles:
     """The realm's role catalog. ``owner`` and ``member`` are system roles; every other name
     is the partner's own (``^[a-z][a-z0-9_]{0,63}$``).

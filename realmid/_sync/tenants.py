@@ -43,7 +43,7 @@ from realmid_api.models import (
     UserStatusUpdate,
 )
 
-from realmid import _inputs
+from realmid import _inputs, _telemetry
 from realmid._http import new_idempotency_key
 from realmid._sync.pagination import Paginated
 from realmid.errors import BadRequestError
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from realmid._sync.realm import Realm
 
 
+@_telemetry.traced("tenants")
 class SyncTenants:
     """Tenants of the realm (SPEC §6.1), with ``.invitations`` and ``.users``."""
 
@@ -233,6 +234,7 @@ class SyncTenants:
         )
 
 
+@_telemetry.traced("tenants.invitations")
 class SyncInvitations:
     """Pending invitations into a tenant (``realm.tenants.invitations``)."""
 
@@ -272,6 +274,7 @@ class SyncInvitations:
         )
 
 
+@_telemetry.traced("tenants.users")
 class SyncUsers:
     """Users of a tenant (``realm.tenants.users``, SPEC §6.3)."""
 

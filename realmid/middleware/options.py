@@ -371,6 +371,12 @@ class MiddlewareOptions:
     be a coroutine function. ``error`` is the :class:`~realmid.RealmError`: its ``code``,
     ``http_status`` (401 or 412) and ``details`` (``reason``, ``mfa_challenge_token``,
     ``methods``, ``revoked``).
+
+    With OpenTelemetry (``docs/observability.md``) the guard puts its decision on the
+    request's current span (``realmid.decision``: ``ok`` or the failure code) and counts it
+    (``realmid.middleware.decisions``). ``telemetry_user_attributes=True`` also puts the
+    user's ``sub`` (``enduser.id``) and ``tenant_id`` (``realmid.tenant_id``) on that span:
+    personal data, so off by default.
     """
 
     exempt_paths: tuple[str, ...] = attrs.field(default=DEFAULT_EXEMPT_PATHS, converter=_globs)
@@ -397,6 +403,7 @@ class MiddlewareOptions:
     on_auth_failure: Callable[..., Any] | None = attrs.field(
         default=None, validator=_hook, eq=False
     )
+    telemetry_user_attributes: bool = attrs.field(default=False, validator=_boolean)
 
     def __attrs_post_init__(self) -> None:
         routes = [p for p in self.routes().values() if p is not None]

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from realmid import _telemetry
 from realmid.errors import ErrorCode, RealmError
 from realmid.middleware.claims import WSGI_ENVIRON_KEY
 from realmid.middleware.core import Exempt, Handle, MiddlewareCore, Reply, RequestView
@@ -79,7 +80,9 @@ class _LoopThread:
         self._thread: threading.Thread | None = None
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._ensure()).result()
+        # The trace context rides along: the loop thread's spans belong to this request's.
+        carried = _telemetry.carry(coro)
+        return asyncio.run_coroutine_threadsafe(carried, self._ensure()).result()
 
     def _ensure(self) -> asyncio.AbstractEventLoop:
         loop = self._loop

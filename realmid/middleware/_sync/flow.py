@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from realmid import _telemetry
 from realmid.errors import BadRequestError, ErrorCode, RealmError
 from realmid.middleware.core import (
     MFARequirement,
@@ -59,7 +60,27 @@ class SyncMiddlewareFlow:
 
         ``claims`` already verified for this request (by the middleware in front of a
         FastAPI dependency) are not verified again; the MFA check still runs.
+
+        The decision (``ok`` or the failure code) goes on the request's current span and the
+        ``realmid.middleware.decisions`` counter (``realmid._telemetry``), once per request:
+        not again for ``claims`` the middleware in front already decided on.
         """
+        if claims is not None:
+            return self._authenticate(view, requirement, claims)
+        try:
+            verified = self._authenticate(view, requirement, None)
+        except RealmError as err:
+            _telemetry.middleware_decision(str(err.code))
+            raise
+        self._decided(verified)
+        return verified
+
+    def _decided(self, claims: Claims) -> None:
+        _telemetry.middleware_decision("ok", claims, self.core.options.telemetry_user_attributes)
+
+    def _authenticate(
+        self, view: RequestView, requirement: MFARequirement | None, claims: Claims | None
+    ) -> Claims:
         token = self.core.bearer(view.authorization)
         if claims is None:
             claims = self.realm.verify(token)
@@ -82,6 +103,18 @@ class SyncMiddlewareFlow:
         :meth:`authenticate` (a worker thread on the sync face under ASGI, the private loop
         on the async face under WSGI). A refusal that needs no I/O raises here, as there.
         """
+        try:
+            claims = self._authenticate_local(view, requirement)
+        except RealmError as err:
+            _telemetry.middleware_decision(str(err.code))
+            raise
+        if claims is not None:  # None: authenticate() decides
+            self._decided(claims)
+        return claims
+
+    def _authenticate_local(
+        self, view: RequestView, requirement: MFARequirement | None
+    ) -> Claims | None:
         verifier = self.realm._verifier
         if verifier is None:
             return None
