@@ -35,7 +35,14 @@ def emulator(host: str, port: int, profile: str) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with RealmEmulator(host=host, port=port, profile=profile) as emu:
+    emu = RealmEmulator(host=host, port=port, profile=profile)
+    try:
+        emu.start()
+    except OSError as exc:  # the port is taken, or the interface is not this machine's
+        raise CliFailure(
+            "network", f"cannot serve on {host}:{port}: {exc.strerror or exc}", Exit.UNREACHABLE
+        ) from None
+    try:
         # The emulator's own key for its own realm: printing it is the point, and it is no
         # production secret.
         click.echo(f"export REALMID_BASE_URL={emu.base_url}")
@@ -46,4 +53,6 @@ def emulator(host: str, port: int, profile: str) -> None:
         )
         while not stop.wait(0.2):
             pass
+    finally:
+        emu.stop()
     click.echo("emulator stopped", err=True)

@@ -272,3 +272,11 @@ def test_a_reader_that_left_ends_the_command_quietly() -> None:
         os.close(write_end)
     assert done.returncode == 1
     assert done.stderr == ""
+
+
+def test_the_emulator_on_a_taken_port_says_so(emulator: RealmEmulator) -> None:
+    port = emulator.base_url.rsplit(":", 1)[1]  # the test session's emulator holds it
+    done = script("emulator", "--port", port)
+    assert done.returncode == Exit.UNREACHABLE
+    assert f"realmid: network: cannot serve on 127.0.0.1:{port}: " in done.stderr
+    assert done.stdout == ""  # no export lines pointing at somebody else's server
