@@ -44,7 +44,11 @@ def test_python_m_realmid_lists_every_operation_of_the_spec() -> None:
     spec = yaml.safe_load((ROOT / "openapi" / "realmid.yaml").read_text())
     op_ids = {op["operationId"] for item in spec["paths"].values() for op in item.values()}
     result = subprocess.run(
-        [sys.executable, "-m", "realmid"], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-m", "realmid", "ops"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     listed = set(re.findall(r"^  (\w+)\(", result.stdout, re.M))
     assert listed == op_ids
