@@ -14,16 +14,17 @@ What is emitted (``docs/observability.md`` is the reference):
   Redis revocation round trip (:func:`revocation_span`), ``realmid.verify`` when a verify
   needs I/O (:func:`verify_span`);
 - W3C ``traceparent`` on every request to the issuer (:func:`inject`);
-- counters and the verify histogram (:func:`verify_histogram`, :func:`count`).
+- the verify histogram (:func:`verify_done`) and the counters (:func:`count`, and the
+  in-process tallies behind two observable counters: :func:`revocation_checked`,
+  :func:`middleware_decision`).
 
 **Never a secret.** Attributes are fixed names with values the SDK chooses: ids (realm,
 operation, request), HTTP statuses, taxonomy codes, outcomes. No exception message is
 recorded (an issuer's message is not ours to vouch for), only the error code; no header,
 body, token, key, OTP or cookie is ever read here.
 
-**The verify hot path.** :func:`verify_histogram` answers None unless a real meter provider
-is set, so a cache-hit verify reads no clock and records nothing until the application
-turns metrics on.
+**The verify hot path.** A cache-hit verify creates no span. It tests ``_mi`` (two attribute
+reads, no call): unless a meter provider is set it reads no clock and records nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+import threading
 import time
+import types
 from collections.abc import Callable, Coroutine, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar
@@ -91,7 +94,13 @@ class _Otel:
         self.context = context
         self.trace = trace
         self.propagate = propagate
-        self.metrics_internal = metrics_internal
+        # Its _METER_PROVIDER (None until the application sets one) tells the hot-path hooks
+        # whether to record; an API without it counts as "always set".
+        self.metrics_internal: Any = (
+            metrics_internal
+            if hasattr(metrics_internal, "_METER_PROVIDER")
+            else types.SimpleNamespace(_METER_PROVIDER=True)
+        )
         self.client = SpanKind.CLIENT
         self.internal = SpanKind.INTERNAL
         self._status = (Status, StatusCode.ERROR)
@@ -112,17 +121,23 @@ class _Otel:
                 unit="{request}",
                 description="Platform-token mints (api_key) and refreshes by outcome",
             ),
-            REVOCATION_CHECKS: meter.create_counter(
-                REVOCATION_CHECKS,
-                unit="{check}",
-                description="Revocation checks by backend, source and outcome",
-            ),
-            MIDDLEWARE_DECISIONS: meter.create_counter(
-                MIDDLEWARE_DECISIONS,
-                unit="{request}",
-                description="Middleware guard decisions by outcome",
-            ),
         }
+        # On the hot path (every verify, every guarded request): tallied in-process and
+        # reported by observable counters, so a check costs a dict update, not an add().
+        self.revocation_checks = _Tally((BACKEND, SOURCE, OUTCOME))
+        meter.create_observable_counter(
+            REVOCATION_CHECKS,
+            callbacks=[self.revocation_checks.observe],
+            unit="{check}",
+            description="Revocation checks by backend, source and outcome",
+        )
+        self.decisions = _Tally((OUTCOME,))
+        meter.create_observable_counter(
+            MIDDLEWARE_DECISIONS,
+            callbacks=[self.decisions.observe],
+            unit="{request}",
+            description="Middleware guard decisions by outcome",
+        )
 
     def error_status(self, code: str) -> Any:
         status, error = self._status
@@ -130,11 +145,54 @@ class _Otel:
 
     def metering(self) -> bool:
         """Whether the application has set a meter provider (else records go nowhere)."""
-        return getattr(self.metrics_internal, "_METER_PROVIDER", True) is not None
+        return self.metrics_internal._METER_PROVIDER is not None
 
 
+class _Tally:
+    """Counts by attribute values, kept in-process; an observable counter reports them."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, ...], int] = {}
+
+    def add(self, key: tuple[str, ...]) -> None:
+        with self._lock:
+            self._counts[key] = self._counts.get(key, 0) + 1
+
+    def observe(self, options: Any) -> list[Any]:
+        from opentelemetry.metrics import Observation
+
+        with self._lock:
+            counts = list(self._counts.items())
+        return [Observation(n, dict(zip(self._names, key, strict=True))) for key, n in counts]
+
+
+_OK: Final = {OUTCOME: "ok"}
 _UNLOADED: Final = object()
 _state: Any = _UNLOADED
+# The loaded API once a meter provider is set (a provider is never unset): the hot-path
+# hooks test this one global first.
+_meter: _Otel | None = None
+# The hot paths' test, with no call in it: ``_mi is not None and _mi._METER_PROVIDER is not
+# None`` says a meter provider is set. None while OpenTelemetry is absent or not yet loaded;
+# the verifiers and the memory revocation cache load it when they are built (:func:`load`).
+_mi: Any = None
+
+
+def _metering() -> _Otel | None:
+    """The loaded API when metrics go somewhere (OpenTelemetry present, a provider set)."""
+    global _meter
+    o = _meter
+    if o is not None:
+        return o
+    o = _state
+    if o is _UNLOADED:
+        o = otel()
+    if o is None or not o.metering():
+        return None
+    _meter = o
+    return o
 
 
 def otel() -> _Otel | None:
@@ -147,7 +205,23 @@ def otel() -> _Otel | None:
         except ImportError:
             state = None
         _state = state
+        global _mi
+        _mi = None if state is None else state.metrics_internal
     return state  # type: ignore[no-any-return]
+
+
+def load() -> None:
+    """Load the API now (if importable), so the hot-path tests of ``_mi`` can see it: the
+    verifiers and the memory revocation cache call this when built."""
+    otel()
+
+
+def verify_done(start: float, outcome: str) -> None:
+    """Record one verify in ``realmid.verify.duration`` (the caller tested ``_mi``)."""
+    o = _metering()
+    if o is not None:
+        attributes = _OK if outcome == "ok" else {OUTCOME: outcome}
+        o.verify_duration.record(time.perf_counter() - start, attributes)
 
 
 # -- naming: realmid.<resource>.<method> ------------------------------------------------------
@@ -330,7 +404,7 @@ def call(realm_id: str, op: Callable[..., Any] | str, span_name: str | None = No
     oid = op if isinstance(op, str) else operation_id(op)
     name = span_name or _operation.get() or f"realmid.{oid}"
     span = o.tracer.start_span(name, kind=o.client, attributes={REALM_ID: realm_id, OPERATION: oid})
-    result = _Span(o, span, o.call_duration if o.metering() else None)
+    result = _Span(o, span, o.call_duration if _metering() is not None else None)
     result.metric(OPERATION, oid)
     return result
 
@@ -404,33 +478,40 @@ def carrier() -> dict[str, str]:
 def verify_histogram() -> Any:
     """``realmid.verify.duration``, or None when nothing would receive it (no OpenTelemetry,
     or no meter provider set): the caller then reads no clock at all."""
-    o = _state
-    if o is _UNLOADED:
-        o = otel()
-    if o is None or not o.metering():
-        return None
+    o = _meter
+    if o is None:
+        state = _state
+        if state is None or (
+            state is not _UNLOADED and state.metrics_internal._METER_PROVIDER is None
+        ):
+            return None  # the common "off" answers, decided inline
+        o = _metering()
+        if o is None:
+            return None
     return o.verify_duration
 
 
 def count(name: str, attributes: dict[str, Any]) -> None:
-    """Add one to the counter ``name``."""
-    o = _state
-    if o is _UNLOADED:
-        o = otel()
-    if o is None or not o.metering():
-        return
-    o.counters[name].add(1, attributes)
+    """Add one to the counter ``name`` (the rare events: fetches, token requests)."""
+    o = _metering()
+    if o is not None:
+        o.counters[name].add(1, attributes)
 
 
 def revocation_checked(backend: str, source: str, revoked: bool | None) -> None:
     """One revocation check: ``revoked``/``not_revoked``, or ``error`` (None)."""
-    o = _state
-    if o is _UNLOADED:
-        o = otel()
-    if o is None or not o.metering():
-        return
+    o = _meter
+    if o is None:
+        state = _state
+        if state is None or (
+            state is not _UNLOADED and state.metrics_internal._METER_PROVIDER is None
+        ):
+            return
+        o = _metering()
+        if o is None:
+            return
     outcome = "error" if revoked is None else ("revoked" if revoked else "not_revoked")
-    o.counters[REVOCATION_CHECKS].add(1, {BACKEND: backend, SOURCE: source, OUTCOME: outcome})
+    o.revocation_checks.add((backend, source, outcome))
 
 
 def middleware_decision(outcome: str, claims: Any = None, user_attributes: bool = False) -> None:
@@ -449,11 +530,5 @@ def middleware_decision(outcome: str, claims: Any = None, user_attributes: bool 
             current.set_attribute(SUB, claims.sub)
             if claims.tenant_id:
                 current.set_attribute(TENANT_ID, claims.tenant_id)
-    if o.metering():
-        o.counters[MIDDLEWARE_DECISIONS].add(1, {OUTCOME: outcome})
-
-
-def outcome_of(exc: BaseException) -> str:
-    """The ``realmid.outcome`` of a failure: its taxonomy code, else ``error``."""
-    code = getattr(exc, "code", None)
-    return str(code) if code is not None else "error"
+    if _metering() is not None:
+        o.decisions.add((outcome,))

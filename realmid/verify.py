@@ -302,9 +302,6 @@ class NeedKeys:
     _raw: str | None = attrs.field(default=None, repr=False, eq=False, alias="raw")
 
 
-_OK = {_telemetry.OUTCOME: "ok"}  # the data point attributes of a verified token
-
-
 def _malformed(message: str) -> RealmError:
     return RealmError(ErrorCode.MALFORMED, message)
 
@@ -371,6 +368,7 @@ class _VerifierCore:
         self._realm_id = realm_id if check_azp else None
         self._source = source
         self._revocation = revocation
+        _telemetry.load()  # now, so verify() tests metrics with no call (realmid._telemetry._mi)
         self._logger = logger or logging.getLogger("realmid")
         # Header segment -> kid, for headers that already passed every header check and
         # carried a good signature (so only issuer-made headers get in). The header of a
@@ -483,17 +481,17 @@ class _VerifierCore:
             # Asked first: the caller's full verify would redo the checks (an RSA verify
             # when the token cache is off) for a cache that can never answer here.
             return None
-        histogram = _telemetry.verify_histogram()  # None unless metrics are on: no clock
-        if histogram is None:
+        mi = _telemetry._mi  # metrics on? (no call, no clock unless they are)
+        if mi is None or mi._METER_PROVIDER is None:
             return self._verify_local(token, audience, local)
         start = time.perf_counter()
         try:
             claims = self._verify_local(token, audience, local)
         except RealmError as err:
-            histogram.record(time.perf_counter() - start, {_telemetry.OUTCOME: str(err.code)})
+            _telemetry.verify_done(start, str(err.code))
             raise
         if claims is not None:  # None: the full verify that follows records it
-            histogram.record(time.perf_counter() - start, _OK)
+            _telemetry.verify_done(start, "ok")
         return claims
 
     def _verify_local(
@@ -831,31 +829,27 @@ class Verifier(_VerifierCore):
 
         ``audience`` overrides the verifier's default for this call.
         """
-        histogram = _telemetry.verify_histogram()  # None unless metrics are on: no clock
-        if histogram is None:
-            return self._verify(token, audience)
-        start = time.perf_counter()
+        mi = _telemetry._mi  # metrics on? (no call, no clock unless they are)
+        start = None if mi is None or mi._METER_PROVIDER is None else time.perf_counter()
         try:
-            claims = self._verify(token, audience)
-        except RealmError as err:
-            histogram.record(time.perf_counter() - start, {_telemetry.OUTCOME: str(err.code)})
-            raise
-        histogram.record(time.perf_counter() - start, _OK)
-        return claims
-
-    def _verify(self, token: str, audience: str | None) -> Claims:
-        result = self.verify_cached(token, audience)
-        if type(result) is NeedKeys:
-            assert self._cache is not None  # a static set never asks for keys
-            with _telemetry.verify_span():  # only a verify that does I/O gets a span
-                self._cache.refresh(result.generation)
-                claims = self.resume(result)
+            result = self.verify_cached(token, audience)
+            if type(result) is NeedKeys:
+                assert self._cache is not None  # a static set never asks for keys
+                with _telemetry.verify_span():  # only a verify that does I/O gets a span
+                    self._cache.refresh(result.generation)
+                    result = self.resume(result)
+                    if self._revocation is not None:
+                        self._check_revoked(result)
+            else:
+                assert type(result) is Claims
                 if self._revocation is not None:
-                    self._check_revoked(claims)
-                return claims
-        assert type(result) is Claims
-        if self._revocation is not None:
-            self._check_revoked(result)
+                    self._check_revoked(result)
+        except RealmError as err:
+            if start is not None:
+                _telemetry.verify_done(start, str(err.code))
+            raise
+        if start is not None:
+            _telemetry.verify_done(start, "ok")
         return result
 
     def is_genuine(self, token: object) -> bool | None:
@@ -923,29 +917,29 @@ class AsyncVerifier(_VerifierCore):
 
     async def verify(self, token: str, audience: str | None = None) -> Claims:
         """Verify ``token`` and return its :class:`Claims`; raise RealmError when refused."""
-        histogram = _telemetry.verify_histogram()  # None unless metrics are on: no clock
-        if histogram is None:
-            return await self._verify(token, audience)
-        start = time.perf_counter()
+        mi = _telemetry._mi  # metrics on? (no call, no clock unless they are)
+        start = None if mi is None or mi._METER_PROVIDER is None else time.perf_counter()
         try:
-            claims = await self._verify(token, audience)
+            result = self.verify_cached(token, audience)
+            if type(result) is NeedKeys:
+                assert self._cache is not None
+                with _telemetry.verify_span():  # only a verify that does I/O gets a span
+                    await self._cache.refresh(result.generation)
+                    result = self.resume(result)
+                    await self._revoked_check(result)
+            else:
+                assert type(result) is Claims
+                if self._revocation is not None:
+                    if self._revocation_is_async:
+                        await self._check_revoked_async(result)
+                    else:
+                        self._check_revoked(result)
         except RealmError as err:
-            histogram.record(time.perf_counter() - start, {_telemetry.OUTCOME: str(err.code)})
+            if start is not None:
+                _telemetry.verify_done(start, str(err.code))
             raise
-        histogram.record(time.perf_counter() - start, _OK)
-        return claims
-
-    async def _verify(self, token: str, audience: str | None) -> Claims:
-        result = self.verify_cached(token, audience)
-        if type(result) is NeedKeys:
-            assert self._cache is not None
-            with _telemetry.verify_span():  # only a verify that does I/O gets a span
-                await self._cache.refresh(result.generation)
-                claims = self.resume(result)
-                await self._revoked_check(claims)
-                return claims
-        assert type(result) is Claims
-        await self._revoked_check(result)
+        if start is not None:
+            _telemetry.verify_done(start, "ok")
         return result
 
     async def _revoked_check(self, claims: Claims) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pytest
 from opentelemetry import metrics, trace
-from opentelemetry.sdk.metrics import Counter, Histogram, MeterProvider
+from opentelemetry.sdk.metrics import Counter, Histogram, MeterProvider, ObservableCounter
 from opentelemetry.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -60,7 +60,8 @@ class Telemetry:
                         value = getattr(point, "value", None)
                         if value is None:
                             value = point.count  # type: ignore[union-attr]
-                        out.append(Point(metric.name, dict(point.attributes or {}), value))
+                        if value:  # an observable counter repeats its keys with delta 0
+                            out.append(Point(metric.name, dict(point.attributes or {}), value))
         return out
 
 
@@ -79,7 +80,7 @@ def otel_sdk() -> Telemetry:
     assert not isinstance(metrics.get_meter_provider(), MeterProvider), "set once, here"
     delta = AggregationTemporality.DELTA
     reader = InMemoryMetricReader(
-        preferred_temporality={Counter: delta, Histogram: delta},
+        preferred_temporality={Counter: delta, Histogram: delta, ObservableCounter: delta},
     )
     metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
     return Telemetry(exporter, reader)
