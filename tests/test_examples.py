@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,9 +26,10 @@ import redis
 import realmid
 from examples import bff_proxy, flask_app
 from examples.multi_pod import redis_server
-from examples.serving import free_port, serve_asgi, serve_wsgi
+from examples.serving import serve_asgi, serve_wsgi
 from realmid.revocation import DEFAULT_REDIS_PREFIX
 from realmid.testing import RealmEmulator, SeededUser
+from tests.example_process import example_env, running_example
 
 ROOT = Path(__file__).resolve().parents[1]
 # Secrets that must never reach an example's output in full.
@@ -50,12 +49,6 @@ def sid_of(access_token: str) -> str:
 def assert_no_secrets(text: str) -> None:
     for pattern in SECRETS:
         assert not pattern.search(text), f"a secret in the output: {pattern.pattern}"
-
-
-def example_env(**extra: str) -> dict[str, str]:
-    """The test's environment without REALMID_* (so an example uses its emulator)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REALMID_")}
-    return {**env, **extra}
 
 
 # ---------------------------------------------------------------------- flask_app
@@ -364,41 +357,14 @@ def test_multi_pod_without_redis_server_says_what_to_do(tmp_path: Path) -> None:
 def test_python_m_runs_the_app_on_an_emulator_with_a_demo_user(
     module: str, guarded: str, tmp_path: Path
 ) -> None:
-    port = free_port()
-    log = tmp_path / "out.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", module, "--port", str(port)],
-            cwd=ROOT,
-            env=example_env(),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        with httpx.Client(base_url=url, timeout=10) as http:
-            provider_token = http.get("/dev/provider-token").json()["provider_token"]
-            login = http.post("/login", json={"provider_token": provider_token})
-            assert login.status_code == 200, login.text
-            answer = http.get(guarded, headers=bearer(login.json()["access_token"]))
-            assert answer.status_code == 200, answer.text
-    finally:
-        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends: the servers stop cleanly
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, log.read_text()
-    output = log.read_text()
-    assert "using an emulator at http://127.0.0.1:" in output
-    assert_no_secrets(output)
+    with (
+        running_example(module, tmp_path, example_env()) as app,
+        httpx.Client(base_url=app.url, timeout=10) as http,
+    ):
+        provider_token = http.get("/dev/provider-token").json()["provider_token"]
+        login = http.post("/login", json={"provider_token": provider_token})
+        assert login.status_code == 200, login.text
+        answer = http.get(guarded, headers=bearer(login.json()["access_token"]))
+        assert answer.status_code == 200, answer.text
+    assert "using an emulator at http://127.0.0.1:" in app.output
+    assert_no_secrets(app.output)

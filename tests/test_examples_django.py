@@ -5,12 +5,7 @@ as a process against its own emulator and driven over HTTP.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +20,9 @@ configure()
 from django.test import Client, override_settings  # noqa: E402
 
 from examples.django_app import settings as example_settings  # noqa: E402
-from examples.serving import free_port  # noqa: E402
 from realmid.middleware.django import close_realms  # noqa: E402
 from realmid.testing import RealmEmulator, SeededUser  # noqa: E402
+from tests.example_process import example_env, running_example  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = (
@@ -130,49 +125,23 @@ def test_example_mfa_routes(example: RealmEmulator, mfa_user: SeededUser) -> Non
 
 
 def test_python_m_runs_the_django_example_on_an_emulator(tmp_path: Path) -> None:
-    port = free_port()
-    log = tmp_path / "out.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REALMID_", "DJANGO_"))}
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "examples.django_app", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        with httpx.Client(base_url=url, timeout=10) as http:
-            provider_token = http.get("/dev/provider-token").json()["provider_token"]
-            login = http.post("/login", json={"provider_token": provider_token})
-            assert login.status_code == 200, login.text
-            assert {c.split("=", 1)[0] for c in login.headers.get_list("set-cookie")} == {
-                "realmid_refresh"
-            }
-            token = login.json()["access_token"]
-            for route in ("/api/me", "/api/me-async", "/api/drf/me"):
-                answer = http.get(route, headers={"Authorization": f"Bearer {token}"})
-                assert answer.status_code == 200, answer.text
-            assert http.get("/api/me").status_code == 401
-    finally:
-        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends: the server stops cleanly
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    output = log.read_text()
-    assert proc.returncode == 0, output
+    env = example_env("DJANGO_")
+    with (
+        running_example("examples.django_app", tmp_path, env) as app,
+        httpx.Client(base_url=app.url, timeout=10) as http,
+    ):
+        provider_token = http.get("/dev/provider-token").json()["provider_token"]
+        login = http.post("/login", json={"provider_token": provider_token})
+        assert login.status_code == 200, login.text
+        assert {c.split("=", 1)[0] for c in login.headers.get_list("set-cookie")} == {
+            "realmid_refresh"
+        }
+        token = login.json()["access_token"]
+        for route in ("/api/me", "/api/me-async", "/api/drf/me"):
+            answer = http.get(route, headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, answer.text
+        assert http.get("/api/me").status_code == 401
+    output = app.output
     assert "using an emulator at http://127.0.0.1:" in output
     for pattern in SECRETS:
         assert not pattern.search(output), f"a secret in the output: {pattern.pattern}"

@@ -7,20 +7,18 @@ is also served on loopback by uvicorn against the test's emulator with a sync ha
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 import realmid
-from examples.serving import free_port, serve_asgi
+from examples.serving import serve_asgi
 from examples.starlette_app import create_app, default_options
 from realmid.testing import RealmEmulator
+from tests.example_process import running_example
 
 ROOT = Path(__file__).resolve().parents[1]
 # Secrets that must never reach the example's output in full.
@@ -35,69 +33,38 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def example_env() -> dict[str, str]:
-    """The test's environment without REALMID_* (so the example uses its emulator)."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("REALMID_")}
-
-
 def assert_no_secrets(text: str) -> None:
     for pattern in SECRETS:
         assert not pattern.search(text), f"a secret in the output: {pattern.pattern}"
 
 
 def test_python_m_runs_the_starlette_app_on_an_emulator(tmp_path: Path) -> None:
-    port = free_port()
-    log = tmp_path / "out.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "examples.starlette_app", "--port", str(port)],
-            cwd=ROOT,
-            env=example_env(),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        with httpx.Client(base_url=url, timeout=10) as http:
-            assert http.get("/whoami").json() == {"authenticated": False, "user": ""}
-            assert http.get("/api/me").status_code == 403  # @requires, anonymous caller
-            provider_token = http.get("/dev/provider-token").json()["provider_token"]
-            login = http.post("/login", json={"provider_token": provider_token})
-            assert login.status_code == 200, login.text
-            access = login.json()["access_token"]
+    with (
+        running_example("examples.starlette_app", tmp_path) as app,
+        httpx.Client(base_url=app.url, timeout=10) as http,
+    ):
+        assert http.get("/whoami").json() == {"authenticated": False, "user": ""}
+        assert http.get("/api/me").status_code == 403  # @requires, anonymous caller
+        provider_token = http.get("/dev/provider-token").json()["provider_token"]
+        login = http.post("/login", json={"provider_token": provider_token})
+        assert login.status_code == 200, login.text
+        access = login.json()["access_token"]
 
-            me = http.get("/api/me", headers=bearer(access))
-            assert me.status_code == 200, me.text
-            body = me.json()
-            assert body["display_name"] == "demo@example.test"
-            assert body["role"] == "owner"
-            assert body["scopes"][:2] == ["authenticated", "role:owner"]
-            assert http.get("/api/owners", headers=bearer(access)).json()["you_own_it"] is True
-            assert http.get("/api/secure", headers=bearer(access)).status_code == 403  # no MFA
+        me = http.get("/api/me", headers=bearer(access))
+        assert me.status_code == 200, me.text
+        body = me.json()
+        assert body["display_name"] == "demo@example.test"
+        assert body["role"] == "owner"
+        assert body["scopes"][:2] == ["authenticated", "role:owner"]
+        assert http.get("/api/owners", headers=bearer(access)).json()["you_own_it"] is True
+        assert http.get("/api/secure", headers=bearer(access)).status_code == 403  # no MFA
 
-            forged = access[:-4] + ("AAAA" if not access.endswith("AAAA") else "BBBB")
-            refused = http.get("/api/me", headers=bearer(forged))
-            assert refused.status_code == 401
-            assert refused.json()["code"] == "bad_signature"
-            assert refused.headers["www-authenticate"].startswith("Bearer")
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, log.read_text()
-    assert_no_secrets(log.read_text())
+        forged = access[:-4] + ("AAAA" if not access.endswith("AAAA") else "BBBB")
+        refused = http.get("/api/me", headers=bearer(forged))
+        assert refused.status_code == 401
+        assert refused.json()["code"] == "bad_signature"
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+    assert_no_secrets(app.output)
 
 
 def test_the_starlette_app_with_a_sync_handle_on_loopback(emulator: RealmEmulator) -> None:
