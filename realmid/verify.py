@@ -838,12 +838,9 @@ class Verifier(_VerifierCore):
                 with _telemetry.verify_span():  # only a verify that does I/O gets a span
                     self._cache.refresh(result.generation)
                     result = self.resume(result)
-                    if self._revocation is not None:
-                        self._check_revoked(result)
-            else:
-                assert type(result) is Claims
-                if self._revocation is not None:
-                    self._check_revoked(result)
+            assert type(result) is Claims
+            if self._revocation is not None:
+                self._check_revoked(result)
         except RealmError as err:
             if start is not None:
                 _telemetry.verify_done(start, str(err.code))
@@ -926,14 +923,12 @@ class AsyncVerifier(_VerifierCore):
                 with _telemetry.verify_span():  # only a verify that does I/O gets a span
                     await self._cache.refresh(result.generation)
                     result = self.resume(result)
-                    await self._revoked_check(result)
-            else:
-                assert type(result) is Claims
-                if self._revocation is not None:
-                    if self._revocation_is_async:
-                        await self._check_revoked_async(result)
-                    else:
-                        self._check_revoked(result)
+            assert type(result) is Claims
+            if self._revocation is not None:
+                if self._revocation_is_async:
+                    await self._check_revoked_async(result)
+                else:
+                    self._check_revoked(result)
         except RealmError as err:
             if start is not None:
                 _telemetry.verify_done(start, str(err.code))
@@ -941,13 +936,6 @@ class AsyncVerifier(_VerifierCore):
         if start is not None:
             _telemetry.verify_done(start, "ok")
         return result
-
-    async def _revoked_check(self, claims: Claims) -> None:
-        if self._revocation is not None:
-            if self._revocation_is_async:
-                await self._check_revoked_async(claims)
-            else:
-                self._check_revoked(claims)
 
     async def is_genuine(self, token: object) -> bool | None:
         """:meth:`Verifier.is_genuine`, fetching keys asynchronously. Never raises."""
