@@ -28,7 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import httpx
@@ -65,9 +65,6 @@ _last_answer: contextvars.ContextVar[httpx.Response | None] = contextvars.Contex
 
 Outcome = httpx.Response | httpx.TransportError
 TokenFlow = Generator[httpx.Request, Outcome, str]
-
-if TYPE_CHECKING:
-    pass
 
 
 @contextlib.contextmanager
@@ -126,8 +123,6 @@ class PlatformTokenAuth(httpx.Auth):
         self._tokens: _Tokens | None = None
         self._refresh_not_before = 0.0
         self._thread_lock = threading.Lock()
-        # Made on first async use (no await between the check and the set, so one per
-        # loop): the sync face never imports asyncio for it.
         # Per event loop: the handle may serve several loops in turn (AsyncLock's docstring).
         self._async_lock = AsyncLock()
         self._sync_send: Callable[[httpx.Request], httpx.Response] | None = None

@@ -45,11 +45,11 @@ class AsyncLock:
 
     >>> import asyncio
     >>> lock = AsyncLock()
-    >>> async def work() -> bool:
+    >>> async def work() -> str:
     ...     async with lock:
-    ...         return lock.locked()
+    ...         return "held"
     >>> asyncio.run(work()), asyncio.run(work())
-    (True, True)
+    ('held', 'held')
     """
 
     __slots__ = ("_guard", "_locks")
@@ -72,13 +72,6 @@ class AsyncLock:
             lock = asyncio.Lock()
             self._locks[id(loop)] = (loop, lock)
             return lock
-
-    def locked(self) -> bool:
-        """Whether the running loop's lock is held (False outside a loop)."""
-        try:
-            return self._for_running_loop().locked()
-        except RuntimeError:
-            return False
 
     async def __aenter__(self) -> None:
         await self._for_running_loop().acquire()

@@ -550,7 +550,9 @@ async def _authenticate_async(
 # ---------------------------------------------------------------------- @require_mfa
 
 
-def _requirement(core: MiddlewareCore, max_age: float | timedelta | None, fresh: bool) -> Any:
+def _requirement(
+    core: MiddlewareCore, max_age: float | timedelta | None, fresh: bool
+) -> MFARequirement | None:
     rule = MFARule("/", max_age=max_age, require_fresh=fresh)
     return core.requirement_for(rule)
 
