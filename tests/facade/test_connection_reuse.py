@@ -170,8 +170,11 @@ async def test_a_second_burst_reuses_the_first_bursts_connections(
         # event loop that depends on the machine's pace, so the sync face asserts it) ...
         if face == "sync":
             assert first > 30, first
-        # ... and the second found their connections kept alive.
-        assert second <= 5, (first, second)
+        # ... and the second found their connections kept alive: together the bursts open
+        # no more connections than one burst's callers (+5). On one event loop the second
+        # burst may run more callers at once than the first did, and only those extra ones
+        # may connect; with httpx's 20 kept, most of them would reconnect.
+        assert first + second <= CALLERS + 5, (first, second)
         # One platform token served both bursts: single-flight, and never re-minted.
         assert realm._auth.stats.logins == 1
         assert realm._auth.stats.refreshes == 0
