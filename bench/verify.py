@@ -14,11 +14,14 @@ payload) with the same key:
 - realmid ``Verifier.verify`` + RedisRevocationCache, same token (when redis-server is on
   PATH), reported against the same verify with the memory cache
 
-Each figure is the **median** over ``--rounds`` rounds of ``--number`` calls; rounds are
-interleaved across the candidates (round 1 of every candidate, then round 2...), so drift
-on a busy machine hits them alike. All candidates run in this one process::
+Each candidate runs in blocks of about ``--block-ms`` milliseconds, and every block right
+after a block of the floor: its ratio is to that floor, measured moments before, so the
+drift of this shared VM (tens of percent within seconds) cancels in the ratio. Rounds go
+through every candidate in turn; each figure is the **median** over ``--rounds`` rounds
+(a ratio to another baseline is the median of the per-round quotients). All candidates
+run in this one process::
 
-    python bench/verify.py [--rounds 9] [--number 3000]
+    python bench/verify.py [--rounds 25] [--block-ms 25]
 """
 
 from __future__ import annotations
@@ -177,6 +180,14 @@ def async_loop_timer(verifier: AsyncVerifier, tokens: list[str]) -> Callable[[in
     return lambda n: loop.run_until_complete(run(n))
 
 
+def block_size(run: Callable[[int], float], seconds: float) -> int:
+    """Calls of ``run`` that take about ``seconds`` (calibrated once, before the rounds)."""
+    number = 16
+    while (elapsed := run(number)) < seconds / 4:
+        number *= 4
+    return max(16, round(number * seconds / elapsed))
+
+
 def cycling(fn: Callable[[str], object], tokens: list[str]) -> Callable[[int], float]:
     """Seconds for ``n`` calls of ``fn``, each with the next token of the pool."""
     pool = itertools.cycle(tokens)
@@ -185,8 +196,8 @@ def cycling(fn: Callable[[str], object], tokens: list[str]) -> Callable[[int], f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--number", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--block-ms", type=float, default=25.0)
     args = parser.parse_args()
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -284,33 +295,38 @@ def main() -> None:
             )
             candidates[FRESH_REDIS] = cycling(ours_redis.verify, fresh)
 
-        for run in candidates.values():  # warm up: JWKS fetched, caches filled
-            run(50)
+        for name, run in candidates.items():  # warm up: JWKS fetched, token caches full
+            run(len(fresh) + 50 if "fresh" in name else 50)
+        floor_run = candidates[FLOOR]
+        sizes = {name: block_size(run, args.block_ms / 1000) for name, run in candidates.items()}
 
-        rounds: dict[str, list[float]] = {name: [] for name in candidates}
+        seconds: dict[str, list[float]] = {name: [] for name in candidates}
+        to_floor: dict[str, list[float]] = {name: [] for name in candidates}
         for _ in range(args.rounds):
             for name, run in candidates.items():
-                rounds[name].append(run(args.number) / args.number)
+                floor = floor_run(sizes[FLOOR]) / sizes[FLOOR]
+                mine = run(sizes[name]) / sizes[name]
+                seconds[name].append(mine)
+                to_floor[name].append(mine / floor)
 
-    median = {name: statistics.median(times) for name, times in rounds.items()}
+    median = {name: statistics.median(times) for name, times in seconds.items()}
 
     def ratio(name: str, base: str) -> float:
-        # The median of per-round ratios: a round's candidate and its baseline ran moments
-        # apart, so the noise of this shared VM (its rounds spread by tens of percent) hits
-        # both alike and cancels in their ratio.
-        pairs = zip(rounds[name], rounds[base], strict=True)
+        if base == FLOOR:
+            return statistics.median(to_floor[name])
+        pairs = zip(to_floor[name], to_floor[base], strict=True)
         return statistics.median(mine / theirs for mine, theirs in pairs)
 
     print(
-        f"token {len(token)} bytes, RSA-2048; median of {args.rounds} interleaved rounds x "
-        f"{args.number} calls; baseline = {FLOOR!r}; fresh pool = {len(fresh)} tokens "
-        f"(token cache {DEFAULT_TOKEN_CACHE_SIZE})\n"
+        f"token {len(token)} bytes, RSA-2048; median of {args.rounds} rounds, each candidate in "
+        f"blocks of ~{args.block_ms:g} ms right after a block of the baseline {FLOOR!r}; "
+        f"fresh pool = {len(fresh)} tokens (token cache {DEFAULT_TOKEN_CACHE_SIZE})\n"
     )
     print(f"{'candidate':50} {'us/call':>9} {'x floor':>8} {'x PyJWT':>8} {'spread':>7}")
-    for name, seconds in median.items():
-        spread = (max(rounds[name]) - min(rounds[name])) / seconds
+    for name, value in median.items():
+        spread = (max(to_floor[name]) - min(to_floor[name])) / ratio(name, FLOOR)
         print(
-            f"{name:50} {seconds * 1e6:9.2f} {ratio(name, FLOOR):8.3f} {ratio(name, PYJWT):8.3f}"
+            f"{name:50} {value * 1e6:9.2f} {ratio(name, FLOOR):8.3f} {ratio(name, PYJWT):8.3f}"
             f" {spread:6.0%}"
         )
     print()

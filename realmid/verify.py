@@ -72,6 +72,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from functools import partial
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
@@ -190,7 +191,9 @@ def _frozen_mapping(value: Mapping[str, Any]) -> ReadOnlyDict:
     return frozen
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted: the verifier builds each Claims by handing it its attribute dict whole
+# (see _verified), a third of the cost of attrs' __init__ for a slotted class.
+@attrs.frozen(kw_only=True, slots=False)
 class Claims:
     """The verified payload of an access token (the reference's ``Claims``).
 
@@ -230,6 +233,20 @@ class Claims:
     extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
 
 
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _verified(fields: dict[str, Any]) -> Claims:
+    """A :class:`Claims` from what ``_claims`` checked: every field, ``extra`` frozen.
+
+    Skips ``__init__`` (a call per field through the frozen guard, and the converter).
+    """
+    claims = _new_object(Claims)
+    _set_attribute(claims, "__dict__", fields)
+    return claims
+
+
 # One remembered verification: (claims, kid, the key object it verified under, and the raw
 # exp, nbf and iat, re-checked on every hit exactly as the full path checks them).
 _Entry = tuple[Claims, str, Any, float, float, float]
@@ -264,11 +281,12 @@ class _TokenCache:
         return entry
 
     def put(self, token: str, entry: _Entry) -> None:
+        # Called after a miss: the token is new (appended at the end, no reorder needed),
+        # or another thread just verified it too (equal entry; its place hardly matters).
         with self._lock:
             entries = self._entries
             entries[token] = entry
-            entries.move_to_end(token)
-            while len(entries) > self._max:
+            if len(entries) > self._max:
                 entries.popitem(last=False)
 
     def drop(self, token: str) -> None:
@@ -603,10 +621,14 @@ class _VerifierCore:
         return self._claims(payload, audience)
 
     def _claims(self, payload: dict[str, Any], audience: str) -> Claims:
-        get = payload.get
-        if get("iss") != self._issuer:  # equality with a str: a list or number never passes
-            raise RealmError(ErrorCode.WRONG_ISSUER, f"iss {_show(get('iss'))} is not the issuer")
-        aud = get("aud")
+        # The modelled claims are taken out of a copy as they are checked: what is left is
+        # `extra`, with no second pass over the payload (this runs once per fresh token).
+        extra = ReadOnlyDict(payload)
+        take = partial(dict.pop, extra)
+        if take("iss", None) != self._issuer:  # equality with a str: never a list or number
+            iss = payload.get("iss")
+            raise RealmError(ErrorCode.WRONG_ISSUER, f"iss {_show(iss)} is not the issuer")
+        aud = take("aud", None)
         if type(aud) is str and aud == audience:
             auds: tuple[str, ...] = (aud,)
         elif type(aud) is list and audience in aud and _all_str(aud):
@@ -616,7 +638,7 @@ class _VerifierCore:
                 ErrorCode.WRONG_AUDIENCE, f"aud {_show(aud)} does not name {audience!r}"
             )
 
-        exp, iat, nbf = get("exp"), get("iat"), get("nbf", 0)
+        exp, iat, nbf = take("exp", None), take("iat", None), take("nbf", 0)
         if not _is_numeric_date(exp):
             raise _malformed(f"exp {_show(exp)} is not a NumericDate")
         if not _is_numeric_date(iat):
@@ -632,13 +654,13 @@ class _VerifierCore:
         if now + leeway < iat:
             raise RealmError(ErrorCode.NOT_YET_VALID, f"token issued in the future ({iat})")
 
-        sub, jti = get("sub"), get("jti")
+        sub, jti = take("sub", None), take("jti", None)
         if type(sub) is not str or not sub or type(jti) is not str or not jti:
             raise _malformed("sub or jti missing or not a non-empty string")
         if len(jti) > MAX_JTI_CHARS:  # longer could never be revoked: refuse it outright
             raise _malformed(f"jti longer than {MAX_JTI_CHARS} chars")
-        azp, tenant_id, role = get("azp", ""), get("tenant_id", ""), get("role", "")
-        acr, amr, mfa_at = get("acr", ""), get("amr", ()), get("mfa_at", 0)
+        azp, tenant_id, role = take("azp", ""), take("tenant_id", ""), take("role", "")
+        acr, amr, mfa_at = take("acr", ""), take("amr", ()), take("mfa_at", 0)
         if type(azp) is not str or type(tenant_id) is not str or type(role) is not str:
             raise _malformed("azp, tenant_id and role must be strings")
         realm_id = self._realm_id
@@ -654,23 +676,27 @@ class _VerifierCore:
             amr = tuple(amr)
         if not _is_numeric_date(mfa_at):
             raise _malformed(f"mfa_at {_show(mfa_at)} is not a NumericDate")
+        for name, value in extra.items():
+            if type(value) in _CONTAINERS:
+                dict.__setitem__(extra, name, _frozen(value))
 
-        known = _KNOWN
-        return Claims(
-            iss=self._issuer,
-            sub=sub,
-            aud=auds,
-            iat=int(iat),
-            nbf=int(nbf),
-            exp=int(exp),
-            jti=jti,
-            azp=azp,
-            tenant_id=tenant_id,
-            role=role,
-            amr=amr,
-            acr=acr,
-            mfa_at=int(mfa_at),
-            extra={k: v for k, v in payload.items() if k not in known},
+        return _verified(
+            {
+                "iss": self._issuer,
+                "sub": sub,
+                "aud": auds,
+                "iat": iat if type(iat) is int else int(iat),
+                "nbf": nbf if type(nbf) is int else int(nbf),
+                "exp": exp if type(exp) is int else int(exp),
+                "jti": jti,
+                "azp": azp,
+                "tenant_id": tenant_id,
+                "role": role,
+                "amr": amr,
+                "acr": acr,
+                "mfa_at": mfa_at if type(mfa_at) is int else int(mfa_at),
+                "extra": extra,
+            }
         )
 
     # -- signature proof (realm.tokens.mark_revoked) --------------------------------------

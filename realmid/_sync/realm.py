@@ -441,7 +441,11 @@ class Realm:
         verifier = self._verifier
         if audience is None:
             if verifier is not None and self._audience == verifier.audience:
-                return verifier.verify(token)  # its default is this realm's audience
+                # The verifier's default is this realm's audience, so from now on its verify
+                # is this one (same arguments, same answers): the instance attribute shadows
+                # this method, and a cached token's verify runs one frame instead of two.
+                self.__dict__["verify"] = verifier.verify
+                return verifier.verify(token)
             audience = self._audience or self._default_audience()
         if verifier is None:
             verifier = self._build_verifier(audience)

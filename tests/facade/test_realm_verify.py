@@ -56,6 +56,23 @@ async def test_audience_defaults_to_info_and_can_be_overridden(
     await close(realm)
 
 
+async def test_a_warm_verify_still_takes_every_audience(face: str, emulator: RealmEmulator) -> None:
+    # Once warm, realm.verify is the verifier's own; an explicit audience must still rule.
+    session = user_session(emulator, "warm@example.test")
+    realm, _ = make_realm(face, emulator)
+    for _ in range(3):
+        assert (await call(realm.verify(session["access_token"]))).sub
+    with pytest.raises(RealmError) as caught:
+        await call(realm.verify(session["access_token"], audience="https://other.example"))
+    assert caught.value.code is ErrorCode.WRONG_AUDIENCE
+    claims = await call(realm.verify(session["access_token"], audience=emulator.audience))
+    assert emulator.audience in claims.aud
+    await call(realm.tokens.mark_revoked(session["access_token"]))
+    with pytest.raises(TokenRevokedError):
+        await call(realm.verify(session["access_token"]))
+    await close(realm)
+
+
 async def test_a_token_of_another_issuer_is_refused(face: str, emulator: RealmEmulator) -> None:
     with RealmEmulator() as other:
         tenant = other.create_tenant("Elsewhere")

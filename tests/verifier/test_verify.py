@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import attrs
 import pytest
 from verifier_support import AUDIENCE, DROP, ISSUER, claims, mint, public_jwk, rsa_key
 
@@ -60,6 +61,27 @@ def test_offline_verification_maps_every_claim() -> None:
     )
     with pytest.raises(AttributeError):
         got.sub = "admin"  # type: ignore[misc]
+
+
+def test_verified_claims_are_the_constructors_value() -> None:
+    # The verifier builds Claims without __init__: the result must still be what the
+    # constructor makes (int times from float NumericDates, a frozen extra, evolve works).
+    verifier = Verifier(ISSUER, AUDIENCE, jwks=JWKS)
+    now = int(time.time())
+    token = mint(
+        KEY, payload=claims(iat=now + 0.75, exp=now + 900.5, mfa_at=now - 0.5, plan={"x": [1]})
+    )
+    got = verifier.verify(token)
+    assert (got.iat, got.exp, got.mfa_at) == (now, now + 900, now - 1)
+    assert all(type(value) is int for value in (got.iat, got.nbf, got.exp, got.mfa_at))
+    rebuilt = Claims(**{field.name: getattr(got, field.name) for field in attrs.fields(Claims)})
+    assert rebuilt == got
+    assert hash(rebuilt) == hash(got)
+    assert repr(rebuilt) == repr(got)
+    assert attrs.evolve(got, role="owner").role == "owner"
+    assert got.role == "member"
+    with pytest.raises(TypeError):
+        got.extra["plan"]["x"] = []
 
 
 def test_absent_optional_claims_have_their_zero_values() -> None:
