@@ -320,6 +320,20 @@ class NeedKeys:
     _raw: str | None = attrs.field(default=None, repr=False, eq=False, alias="raw")
 
 
+# Stands for the is_revoked_locally of a revocation cache that has none (never called).
+_NEEDS_IO: Any = object()
+
+
+def _misanswered(answer: object) -> TypeError:
+    """The error for an ``is_revoked_locally`` answer other than True, False or None."""
+    if inspect.isawaitable(answer):
+        close = getattr(answer, "close", None)
+        if close is not None:
+            close()  # not awaited: no "never awaited" warning either
+        return TypeError("is_revoked_locally must not be async")
+    return TypeError("is_revoked_locally must answer True, False or None")
+
+
 def _malformed(message: str) -> RealmError:
     return RealmError(ErrorCode.MALFORMED, message)
 
@@ -386,6 +400,12 @@ class _VerifierCore:
         self._realm_id = realm_id if check_azp else None
         self._source = source
         self._revocation = revocation
+        # What verify_local asks: None (no revocation cache), the cache's
+        # is_revoked_locally, or _NEEDS_IO for a cache that has no local answer at all.
+        local = None if revocation is None else getattr(revocation, "is_revoked_locally", None)
+        self._revoked_locally: Callable[[str], Any] | None = (
+            local if revocation is None or callable(local) else _NEEDS_IO
+        )
         _telemetry.load()  # now, so verify() tests metrics with no call (realmid._telemetry._mi)
         self._logger = logger or logging.getLogger("realmid")
         # Header segment -> kid, for headers that already passed every header check and
@@ -493,9 +513,8 @@ class _VerifierCore:
         I/O. :class:`~realmid.revocation.MemRevocationCache` always answers. None is the
         caller's cue to run the full ``verify`` (sync or awaited); nothing is fetched here.
         """
-        revocation = self._revocation
-        local = None if revocation is None else getattr(revocation, "is_revoked_locally", None)
-        if revocation is not None and (local is None or not callable(local)):
+        local = self._revoked_locally
+        if local is _NEEDS_IO:
             # Asked first: the caller's full verify would redo the checks (an RSA verify
             # when the token cache is off) for a cache that can never answer here.
             return None
@@ -522,20 +541,15 @@ class _VerifierCore:
             return result
         try:
             revoked = local(result.jti)
-            if inspect.isawaitable(revoked):
-                close = getattr(revoked, "close", None)
-                if close is not None:
-                    close()  # not awaited: no "never awaited" warning either
-                raise TypeError("is_revoked_locally must not be async")
-            if revoked is not None and type(revoked) is not bool:
-                raise TypeError("is_revoked_locally must answer True, False or None")
         except Exception as exc:
             raise self._revocation_failed(exc) from exc
+        if revoked is False:
+            return result
+        if revoked is True:
+            raise TokenRevokedError()
         if revoked is None:
             return None
-        if revoked:
-            raise TokenRevokedError()
-        return result
+        raise self._revocation_failed(_misanswered(revoked))
 
     # -- the checks ------------------------------------------------------------------------
 

@@ -59,9 +59,8 @@ def view_of_scope(
     wanted = csrf_header.encode("latin-1") if csrf_header else None
     for name, value in scope.get("headers") or ():
         if name == b"authorization":
-            text = value.decode("latin-1")
             # Two Authorization headers are ambiguous: joined, they fail as malformed.
-            authorization = text if authorization is None else f"{authorization}, {text}"
+            authorization = _joined(authorization, value)
         elif name == b"cookie":
             text = value.decode("latin-1")
             cookie = text if cookie is None else f"{cookie}; {text}"
@@ -93,6 +92,15 @@ def view_of_scope(
         sec_fetch_site=fetch_site,
         csrf_header=custom,
     )
+
+
+def _authorization(scope: Scope) -> str | None:
+    """The ``Authorization`` header (repeated ones joined, as :func:`view_of_scope` does)."""
+    authorization: str | None = None
+    for name, value in scope.get("headers") or ():
+        if name == b"authorization":
+            authorization = _joined(authorization, value)
+    return authorization
 
 
 def _joined(previous: str | None, value: bytes) -> str:
@@ -150,15 +158,18 @@ class RealmASGIMiddleware:
         if isinstance(decision, Exempt):
             await self.app(scope, receive, send)
             return
-        view = view_of_scope(scope, path, core.options.csrf_header)
         if isinstance(decision, Handle):
-            await self._handle(decision, view, scope, receive, send)
+            await self._handle(
+                decision, view_of_scope(scope, path, core.options.csrf_header), scope, receive, send
+            )
             return
         try:
-            # The sync face verifies inline when no I/O is needed: a thread hop per request
-            # would cost more than the verify itself.
-            claims = None if self._native else self.flow.authenticate_local(view, decision.mfa)
+            # A verify that needs no I/O runs inline on both faces: for the sync one a thread
+            # hop per request would cost more than the verify itself, for the async one the
+            # awaits down to the verifier would.
+            claims = self.flow.authenticate_local(_authorization(scope), decision.mfa)
             if claims is None:
+                view = view_of_scope(scope, path, core.options.csrf_header)
                 claims = await self._run(self.flow.authenticate, view, decision.mfa)
         except RealmError as err:
             await self._refuse(err, scope, receive, send)

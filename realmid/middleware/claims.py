@@ -41,14 +41,17 @@ def claims_from(source: Any) -> Claims | None:
         if claims is None:
             ...
     """
-    if isinstance(source, Mapping):
+    if type(source) is dict:  # a scope or an environ
         return _in(source)
     # Starlette: scope; WSGI requests: environ; Django: META (under ASGI it has a scope
-    # too, which does not hold the claims: every one is tried, in this order).
+    # too, which does not hold the claims: every one is tried, in this order). Before the
+    # Mapping test: a Starlette Request is a Mapping too, but a slow one to read.
+    held = False
     for name in ("scope", "environ", "META"):
         mapping = getattr(source, name, None)
         if isinstance(mapping, Mapping):
+            held = True
             claims = _in(mapping)
             if claims is not None:
                 return claims
-    return None
+    return _in(source) if not held and isinstance(source, Mapping) else None

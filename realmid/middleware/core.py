@@ -122,6 +122,8 @@ class Guard:
 Decision = Exempt | Handle | Guard
 EXEMPT = Exempt()
 _GUARD = Guard()
+_DECISION_MEMO_MAX = 1024
+_MEMO_KEY_MAX = 256
 
 
 @attrs.frozen
@@ -291,6 +293,7 @@ class MiddlewareCore:
         self.options = options = options or MiddlewareOptions()
         self.clock: Callable[[], float] = clock or time.time
         self.leeway = float(leeway)
+        self._decisions: dict[tuple[str, str], Decision] = {}
         self._routes: dict[str, Route] = {
             path: Route(name) for name, path in options.routes().items() if path is not None
         }
@@ -327,6 +330,21 @@ class MiddlewareCore:
 
     def decide(self, method: str, path: str) -> Decision:
         """What to do with ``method path`` (``path`` relative to the mount point)."""
+        # An app serves few distinct paths, and a decision depends on nothing else: each is
+        # worked out once. A client sending endless distinct paths fills the memo, which
+        # then starts over; long paths are not kept: it holds at most 1024 x 256 chars.
+        key = (method, path)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decide(method, path)
+            if len(path) + len(method) <= _MEMO_KEY_MAX:
+                decisions = self._decisions
+                if len(decisions) >= _DECISION_MEMO_MAX:
+                    self._decisions = decisions = {}  # a new dict: readers keep the old one
+                decisions[key] = decision
+        return decision
+
+    def _decide(self, method: str, path: str) -> Decision:
         canonical = is_canonical(path)
         if canonical:
             if method == "POST":

@@ -537,7 +537,7 @@ async def _authenticate_async(
     if claims is None:
         # A token that verifies from memory never leaves the loop (a thread hop would cost
         # more than the verify).
-        local = setup.flow.authenticate_local(view, requirement)
+        local = setup.flow.authenticate_local(view.authorization, requirement)
         if local is not None:
             return local
     elif requirement is None or setup.core.mfa_reason(claims, requirement) is None:

@@ -177,7 +177,7 @@ async def authenticate(
         if requirement is None or flow.core.mfa_reason(known, requirement) is None:
             return flow.authenticate(view, requirement, known)  # no I/O on this path
     else:
-        claims = flow.authenticate_local(view, requirement)
+        claims = flow.authenticate_local(view.authorization, requirement)
         if claims is not None:
             return claims
     return await run_in_threadpool(flow.authenticate, view, requirement, known)

@@ -169,8 +169,8 @@ class RealmWSGIMiddleware:
         decision = core.decide(environ.get("REQUEST_METHOD", "GET"), path)
         if isinstance(decision, Exempt):
             return self.app(environ, start_response)
-        view = view_of_environ(environ, core.options.csrf_header)
         if isinstance(decision, Handle):
+            view = view_of_environ(environ, core.options.csrf_header)
             limit = core.options.max_body_bytes
             if core.body_too_large(_content_length(environ)):
                 reply = core.error_reply(
@@ -183,12 +183,11 @@ class RealmWSGIMiddleware:
                 reply = self._run(self.flow.handle, decision.route, view, body)
             return respond(reply, start_response)
         try:
-            # The async face verifies inline when no I/O is needed: a hop to its loop thread
-            # per request would cost more than the verify itself.
-            claims = (
-                None if self._loop is None else self.flow.authenticate_local(view, decision.mfa)
-            )
+            # A verify that needs no I/O runs inline on both faces: for the async one a hop to
+            # its loop thread per request would cost more than the verify itself.
+            claims = self.flow.authenticate_local(environ.get("HTTP_AUTHORIZATION"), decision.mfa)
             if claims is None:
+                view = view_of_environ(environ, core.options.csrf_header)
                 claims = self._run(self.flow.authenticate, view, decision.mfa)
         except RealmError as err:
             reply = core.error_reply(err)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -211,6 +212,19 @@ def test_the_decision() -> None:
     # Several rules: the strictest of each.
     assert core.decide("GET", "/admin/delete") == Guard(MFARequirement(60, True))
     assert core.decide("GET", "/admin/list") == Guard(MFARequirement(60, False))
+
+
+def test_decisions_are_remembered_within_a_bound() -> None:
+    core = MiddlewareCore(MiddlewareOptions(mfa_protected_paths=[MFARule("/admin/*")]))
+    first = core.decide("GET", "/admin/x")
+    assert core.decide("GET", "/admin/x") is first  # worked out once
+    assert core.decide("POST", "/admin/x") == first  # the method is part of the key
+    for n in range(3000):  # a client probing endless distinct paths
+        assert core.decide("GET", f"/probe/{n}") == Guard()
+    assert len(core._decisions) <= 1024
+    assert core.decide("GET", "/" + "a" * 300) == Guard()
+    assert ("GET", "/" + "a" * 300) not in core._decisions  # long paths are not kept
+    assert core.decide("GET", "/admin/x") == Guard(MFARequirement(900, False))
 
 
 def test_requirement_for_the_dependency() -> None:
@@ -476,6 +490,7 @@ def test_claims_from_sources() -> None:
 
     assert claims_from(Req()) is c
     assert claims_from(FlaskReq()) is c
+    assert claims_from(MappingProxyType({"realmid.claims": c})) is c  # any Mapping
     import realmid
 
     assert realmid.claims_from is claims_from

@@ -90,11 +90,14 @@ class AsyncMiddlewareFlow:
         return claims
 
     def authenticate_local(
-        self, view: RequestView, requirement: MFARequirement | None
+        self, authorization: str | None, requirement: MFARequirement | None
     ) -> Claims | None:
         """:meth:`authenticate` when it can finish with no I/O, on the caller's thread; None
         when it cannot (keys to fetch, a revocation check that needs the network, no
         verifier built yet, or an MFA step-up whose challenge must be minted).
+
+        It reads only the request's ``Authorization`` header (``authorization``), so an
+        adapter builds the whole :class:`RequestView` only when this answers None.
 
         The adapters call this first, so a request whose token verifies from memory never
         leaves the server's thread or event loop; only a miss goes through
@@ -102,7 +105,7 @@ class AsyncMiddlewareFlow:
         on the async face under WSGI). A refusal that needs no I/O raises here, as there.
         """
         try:
-            claims = self._authenticate_local(view, requirement)
+            claims = self._authenticate_local(authorization, requirement)
         except RealmError as err:
             _telemetry.middleware_decision(str(err.code))
             raise
@@ -111,12 +114,12 @@ class AsyncMiddlewareFlow:
         return claims
 
     def _authenticate_local(
-        self, view: RequestView, requirement: MFARequirement | None
+        self, authorization: str | None, requirement: MFARequirement | None
     ) -> Claims | None:
         verifier = self.realm._verifier
         if verifier is None:
             return None
-        claims = verifier.verify_local(self.core.bearer(view.authorization))
+        claims = verifier.verify_local(self.core.bearer(authorization))
         if claims is None:
             return None
         if requirement is not None and self.core.mfa_reason(claims, requirement) is not None:
