@@ -10,7 +10,6 @@ cannot be written once for both faces lives here, as a pair.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import inspect
 import threading
@@ -22,7 +21,12 @@ from realmid_api.types import Response
 
 from realmid.errors import BadRequestError
 
+# asyncio is imported inside the functions that use it: only the async face calls them,
+# when a loop runs (so it is a dict lookup by then), and `from realmid import Realm` stays
+# without it.
 if TYPE_CHECKING:
+    import asyncio
+
     import redis
     import redis.asyncio
 
@@ -61,6 +65,8 @@ class AsyncLock:
         self._guard = threading.Lock()  # two loops in two threads may arrive at once
 
     def _for_running_loop(self) -> asyncio.Lock:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         entry = self._locks.get(id(loop))
         if entry is not None and entry[0] is loop:
@@ -130,6 +136,8 @@ def cache_for_sync_face(cache: RevocationCache | AsyncRevocationCache) -> Revoca
 
 async def redis_exists_within_async(client: AsyncRedisClient, key: str, timeout: float) -> bool:
     """``EXISTS key`` within ``timeout`` seconds in all, retries included; TimeoutError past it."""
+    import asyncio
+
     async with asyncio.timeout(timeout):
         return bool(await client.exists(key))
 
@@ -171,13 +179,16 @@ def redis_exists_within_sync(client: SyncRedisClient, key: str, timeout: float) 
 # The background listener of a Redis revocation cache's near cache
 # (realmid/_async/redis_revocation.py): an asyncio task on the async face, a daemon thread
 # on the sync face. The cache's `aclose()` / `close()` stops it.
-AsyncListener = asyncio.Task[None]
 SyncListener = threading.Thread
+if TYPE_CHECKING:
+    AsyncListener = asyncio.Task[None]
 
 
 def start_listener_async(run: Callable[[], Coroutine[Any, Any, None]]) -> AsyncListener | None:
     """Run ``run()`` as a task of the running loop; None outside one (nothing to run it on:
     the caller keeps answering from Redis)."""
+    import asyncio
+
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -194,6 +205,8 @@ def start_listener_sync(run: Callable[[], None]) -> SyncListener:
 
 def listener_alive_async(task: AsyncListener | None) -> bool:
     """True while ``task`` runs on the running loop (a task of a loop since gone is not)."""
+    import asyncio
+
     if task is None or task.done():
         return False
     try:
@@ -209,6 +222,8 @@ def listener_alive_sync(thread: SyncListener | None) -> bool:
 
 async def stop_listener_async(task: AsyncListener | None) -> None:
     """Cancel ``task`` and wait for it to end (on its own loop: a foreign one is told only)."""
+    import asyncio
+
     if task is None or task.done():
         return
     loop = task.get_loop()
@@ -232,6 +247,8 @@ def stop_listener_sync(thread: SyncListener | None) -> None:
 
 async def nap_async(stop: threading.Event, seconds: float) -> None:
     """Sleep ``seconds`` (``aclose()`` cancels the task, which ends the nap)."""
+    import asyncio
+
     if not stop.is_set():
         await asyncio.sleep(seconds)
 
@@ -244,6 +261,8 @@ def nap_sync(stop: threading.Event, seconds: float) -> None:
 async def pause_async() -> None:
     """Let the loop run its other tasks once (the near cache's listener among them): a
     check answered locally never suspends, and a loop busy with such checks would starve it."""
+    import asyncio
+
     await asyncio.sleep(0)
 
 
@@ -255,6 +274,8 @@ def raise_if_cancelled_async() -> None:
     """Re-raise a cancellation a library swallowed (a read's timeout can turn the
     ``CancelledError`` of ``aclose()`` / ``asyncio.run``'s shutdown into a TimeoutError):
     the listener must end when its task is cancelled, not reconnect."""
+    import asyncio
+
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError

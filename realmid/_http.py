@@ -1,7 +1,9 @@
 """The transport under every request: retries (httpx-retries), one debug log line each.
 
 Both faces of the client share it: :class:`RealmTransport` wraps an ``HTTPTransport`` for
-``httpx.Client`` or an ``AsyncHTTPTransport`` for ``httpx.AsyncClient``.
+``httpx.Client`` or an ``AsyncHTTPTransport`` for ``httpx.AsyncClient``. httpx-retries is
+imported when the first transport is built, not with this module: it imports asyncio,
+and ``from realmid import Realm`` (which needs only this module's names) should not.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import logging
 import time
 import uuid
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from httpx_retries import Retry, RetryTransport
 
 from realmid._config import DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy
 from realmid._version import __version__
 from realmid.errors import ErrorCode, RealmError
+
+if TYPE_CHECKING:
+    from httpx_retries import Retry
 
 USER_AGENT = f"realmid-python/{__version__}"
 _RETRYABLE_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
@@ -97,6 +101,8 @@ class _Capped:
 
 
 def _retry(policy: RetryPolicy, methods: tuple[str, ...]) -> Retry:
+    from httpx_retries import Retry
+
     return Retry(
         total=policy.max_retries,
         allowed_methods=methods,
@@ -176,7 +182,7 @@ class _Buffered(httpx.BaseTransport, httpx.AsyncBaseTransport):
             await self._inner.aclose()
 
 
-class RealmTransport(RetryTransport):
+class RealmTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Retries idempotent requests, POSTs that carry an ``Idempotency-Key``, and the
     platform-token grants (marked :data:`REPEATABLE`).
 
@@ -191,7 +197,9 @@ class RealmTransport(RetryTransport):
         logger: logging.Logger,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        super().__init__(
+        from httpx_retries import RetryTransport
+
+        self._inner = RetryTransport(
             transport=_Buffered(transport, max_response_bytes),
             retry=_retry(policy, _RETRYABLE_METHODS),
         )
@@ -214,8 +222,8 @@ class RealmTransport(RetryTransport):
     ) -> None:
         if not self._logger.isEnabledFor(logging.DEBUG):
             return
-        retry = (response.extensions.get("retry") if response is not None else None) or None
-        retries = retry.attempts_made if isinstance(retry, Retry) else 0
+        retry = response.extensions.get("retry") if response is not None else None
+        retries = getattr(retry, "attempts_made", 0)  # an httpx_retries.Retry, or nothing
         outcome = str(response.status_code) if response is not None else type(exc).__name__
         # Path only: never headers or bodies, which carry tokens, keys and OTP values.
         self._logger.debug(
@@ -230,7 +238,7 @@ class RealmTransport(RetryTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         started = self._prepare(request)
         try:
-            response = super().handle_request(request)
+            response = self._inner.handle_request(request)
         except Exception as exc:
             self._log(request, started, None, exc)
             raise
@@ -240,9 +248,15 @@ class RealmTransport(RetryTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         started = self._prepare(request)
         try:
-            response = await super().handle_async_request(request)
+            response = await self._inner.handle_async_request(request)
         except Exception as exc:
             self._log(request, started, None, exc)
             raise
         self._log(request, started, response, None)
         return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

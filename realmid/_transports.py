@@ -17,7 +17,6 @@ handle's is, for its retries and body cap) loses, and that are put back here:
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import threading
 import urllib.request
@@ -30,6 +29,8 @@ from realmid._config import is_loopback
 from realmid._http import RealmTransport
 
 if TYPE_CHECKING:
+    import asyncio
+
     from realmid._config import RealmConfig
 
 __all__ = ["ProxyRoutes", "async_transport", "sync_transport"]
@@ -137,6 +138,8 @@ class _PerLoop(httpx.AsyncBaseTransport):
         self._lock = threading.Lock()
 
     def _current(self) -> httpx.AsyncBaseTransport:
+        import asyncio  # loaded by the running loop; not at `import realmid`
+
         loop = asyncio.get_running_loop()
         entry = self._stacks.get(id(loop))
         if entry is not None and entry[0] is loop:
@@ -153,6 +156,8 @@ class _PerLoop(httpx.AsyncBaseTransport):
         return await self._current().handle_async_request(request)
 
     async def aclose(self) -> None:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         with self._lock:
             stacks, self._stacks = self._stacks, {}

@@ -40,9 +40,12 @@ CHILD = textwrap.dedent(
     steps = {}
     import realmid
     steps["import"] = loaded()
+    from realmid import AsyncRealm, Realm
+    steps["classes"] = sorted(m for m in ("asyncio", "httpx_retries") if m in sys.modules)
     realm = realmid.Realm(realm_id="r", api_key="k", base_url="http://127.0.0.1:1")
     arealm = realmid.AsyncRealm(realm_id="r", api_key="k", base_url="http://127.0.0.1:1")
     steps["constructed"] = loaded()
+    steps["transports"] = sorted(m for m in ("asyncio", "httpx_retries") if m in sys.modules)
     first = realm.tenants
     steps["sync_tenants"] = loaded()
     assert realm.tenants is first
@@ -101,6 +104,12 @@ def test_first_use_of_a_namespace_imports_its_operations_and_no_other(
     assert "realmid._sync.admin" not in sync_first
     assert "realmid_api.api.admin" not in sync_first
     assert "realmid._async.tenants" in steps["async_tenants"]
+
+
+def test_importing_the_handle_classes_imports_no_asyncio(steps: dict[str, list[str]]) -> None:
+    # httpx-retries (which imports asyncio) and asyncio come with the first transport.
+    assert steps["classes"] == []
+    assert steps["transports"] == ["asyncio", "httpx_retries"]  # the check can see them
 
 
 def test_import_realmid_loads_no_handle(steps: dict[str, list[str]]) -> None:
