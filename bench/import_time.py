@@ -2,9 +2,11 @@
 
 Each statement runs in a new ``python -c`` subprocess and the figure is the subprocess's
 wall time minus that of ``python -c pass`` (interpreter start), so it is what a program
-pays for the statement. Rounds are interleaved (every statement once per round, in a
-rotating order), so drift in machine load hits every row alike; each row is the median
-over the rounds. Two passes:
+pays for the statement. Every run of a statement comes right after a run of the
+baseline, and its ratio is to that run: this shared VM drifts by tens of percent within
+seconds, and two runs moments apart see the same machine. Rounds go through every
+statement in a rotating order; each row is the median over the rounds (of its time, and
+of its per-pair ratio). Two passes:
 
 - cached: bytecode in ``__pycache__`` (warmed before the first round), as an installed SDK;
 - uncached: ``PYTHONDONTWRITEBYTECODE=1`` and a fresh, empty ``PYTHONPYCACHEPREFIX`` per
@@ -83,36 +85,52 @@ def run_once(statement: str, *, cached: bool) -> tuple[float, int]:
     return wall, int(out.split()[-1])
 
 
-def measure(rounds: int, *, cached: bool) -> dict[str, tuple[float, int]]:
-    """Median wall seconds and module count of each statement, interleaved over ``rounds``."""
+Result = dict[str, tuple[float, int, float]]  # label -> (median wall, modules, ratio)
+
+
+def measure(rounds: int, *, cached: bool) -> Result:
+    """Per statement: median wall seconds, module count, and the median of its ratios to the
+    baseline run just before it (interpreter start subtracted from both)."""
     labels = list(STATEMENTS)
     if cached:
         for label in labels:  # writes __pycache__ for everything the statements import
             run_once(STATEMENTS[label][0], cached=True)
     walls: dict[str, list[float]] = {label: [] for label in labels}
+    bases: dict[str, list[float]] = {label: [] for label in labels}
     modules: dict[str, int] = {}
+    others = [label for label in labels if label != BASELINE]
     for i in range(rounds):
-        shift = i % len(labels)
-        for label in labels[shift:] + labels[:shift]:
-            wall, count = run_once(STATEMENTS[label][0], cached=cached)
+        shift = i % len(others)
+        for label in others[shift:] + others[:shift]:
+            base, modules[BASELINE] = run_once(STATEMENTS[BASELINE][0], cached=cached)
+            wall, modules[label] = run_once(STATEMENTS[label][0], cached=cached)
+            walls[BASELINE].append(base)
             walls[label].append(wall)
-            modules[label] = count
-    return {label: (statistics.median(walls[label]), modules[label]) for label in labels}
+            bases[label].append(base)
+    start = statistics.median(walls[START])
+    result: Result = {}
+    for label in labels:
+        pairs = zip(walls[label], bases[label] or walls[label], strict=False)
+        ratio = statistics.median((mine - start) / (theirs - start) for mine, theirs in pairs)
+        result[label] = (statistics.median(walls[label]), modules[label], ratio)
+    return result
 
 
-def report(title: str, results: dict[str, tuple[float, int]], rounds: int) -> None:
-    start, start_modules = results[START]
-    base = results[BASELINE][0] - start
+def report(title: str, results: Result, rounds: int) -> None:
+    start, start_modules, _ = results[START]
     base_modules = results[BASELINE][1]
-    print(f"\n{title} (median of {rounds} interleaved runs; interpreter start subtracted)")
+    print(
+        f"\n{title} (median of {rounds} rounds, each run right after a baseline run; "
+        "interpreter start subtracted)"
+    )
     header = f"{'statement':<34} {'ms':>8} {'x baseline':>11} {'target':>7} {'ok':>3}"
     print(f"{header} {'modules':>8} {'+ vs base':>10}")
-    for label, (wall, count) in results.items():
+    for label, (wall, count, paired) in results.items():
         target = STATEMENTS[label][1]
         net = wall - start if label != START else wall
-        ratio = "" if label == START else f"{net / base:.2f}"
+        ratio = "" if label == START else f"{paired:.2f}"
         goal = "" if target is None else f"<={target:.2f}"
-        ok = "" if target is None else ("yes" if net / base <= target else "NO")
+        ok = "" if target is None else ("yes" if paired <= target else "NO")
         extra = "" if label == START else f"{count - base_modules:+d}"
         shown = count if label != START else start_modules
         print(
