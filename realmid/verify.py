@@ -121,10 +121,6 @@ MAX_NUMERIC_DATE = 253_402_300_799
 
 _PKCS1 = padding.PKCS1v15()
 _SHA256 = SHA256()
-_KNOWN = frozenset(
-    {"iss", "sub", "aud", "iat", "nbf", "exp", "jti", "azp", "tenant_id", "role", "amr", "acr"}
-    | {"mfa_at"}
-)
 _HEADER_MEMO_MAX = 32
 # Lowercased ``typ`` values an access token may carry (RFC 7519 §5.1, RFC 9068 §2.1).
 _ACCESS_TOKEN_TYPES = frozenset({"jwt", "at+jwt", "application/jwt", "application/at+jwt"})
