@@ -103,6 +103,18 @@ def _authorization(scope: Scope) -> str | None:
     return authorization
 
 
+def _guard_view(scope: Scope, path: str, authorization: str | None) -> RequestView:
+    """The view the guard reads: ``Authorization`` and the client's address (the MFA
+    challenge names it). :func:`view_of_scope` reads what the handled routes need too."""
+    client = scope.get("client")
+    return RequestView(
+        method=scope.get("method", "GET"),
+        path=path,
+        authorization=authorization,
+        client_ip=client[0] if client else None,
+    )
+
+
 def _joined(previous: str | None, value: bytes) -> str:
     # A repeated header is joined: two Origins (or Hosts) then match nothing.
     text = value.decode("latin-1")
@@ -163,13 +175,14 @@ class RealmASGIMiddleware:
                 decision, view_of_scope(scope, path, core.options.csrf_header), scope, receive, send
             )
             return
+        authorization = _authorization(scope)
         try:
             # A verify that needs no I/O runs inline on both faces: for the sync one a thread
             # hop per request would cost more than the verify itself, for the async one the
-            # awaits down to the verifier would.
-            claims = self.flow.authenticate_local(_authorization(scope), decision.mfa)
+            # chain of awaits down to the verifier would (a quarter of the guard's cost).
+            claims = self.flow.authenticate_local(authorization, decision.mfa)
             if claims is None:
-                view = view_of_scope(scope, path, core.options.csrf_header)
+                view = _guard_view(scope, path, authorization)
                 claims = await self._run(self.flow.authenticate, view, decision.mfa)
         except RealmError as err:
             await self._refuse(err, scope, receive, send)

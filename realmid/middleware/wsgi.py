@@ -183,9 +183,13 @@ class RealmWSGIMiddleware:
                 reply = self._run(self.flow.handle, decision.route, view, body)
             return respond(reply, start_response)
         try:
-            # A verify that needs no I/O runs inline on both faces: for the async one a hop to
-            # its loop thread per request would cost more than the verify itself.
-            claims = self.flow.authenticate_local(environ.get("HTTP_AUTHORIZATION"), decision.mfa)
+            # The async face verifies inline when no I/O is needed: a hop to its loop thread
+            # per request would cost more than the verify itself.
+            claims = (
+                None
+                if self._loop is None
+                else self.flow.authenticate_local(environ.get("HTTP_AUTHORIZATION"), decision.mfa)
+            )
             if claims is None:
                 view = view_of_environ(environ, core.options.csrf_header)
                 claims = self._run(self.flow.authenticate, view, decision.mfa)
