@@ -243,9 +243,10 @@ def _verified(fields: dict[str, Any]) -> Claims:
     return claims
 
 
-# One remembered verification: (claims, kid, the key object it verified under, and the raw
-# exp, nbf and iat, re-checked on every hit exactly as the full path checks them).
-_Entry = tuple[Claims, str, Any, float, float, float]
+# One remembered verification: (claims, kid, the key object it verified under, exp +
+# leeway, and the later of nbf and iat). A hit compares them with the clock exactly as the
+# full path does (the same sums, with this verifier's fixed leeway).
+_Entry = tuple[Claims, str, Any, float, float]
 
 
 class _TokenCache:
@@ -267,11 +268,10 @@ class _TokenCache:
     def get(self, token: str) -> _Entry | None:
         # No lock on the hot path: each OrderedDict operation is atomic under the GIL, and a
         # concurrent put or drop can only make the reorder miss (an entry gone meanwhile).
-        entries = self._entries
-        entry = entries.get(token)
+        entry = self._entries.get(token)
         if entry is not None:
             try:  # noqa: SIM105 - contextlib.suppress costs a context manager per hit
-                entries.move_to_end(token)
+                self._entries.move_to_end(token)
             except KeyError:
                 pass
         return entry
@@ -449,10 +449,9 @@ class _VerifierCore:
             if cache is not None and type(token) is str:
                 entry = cache.get(token)
                 if entry is not None:
-                    claims, kid, cached_key, exp, nbf, iat = entry
+                    claims, kid, cached_key, expires, starts = entry
                     now = self._clock()
-                    leeway = self._leeway
-                    if now >= exp + leeway or now + leeway < nbf or now + leeway < iat:
+                    if now >= expires or now + self._leeway < starts:
                         cache.drop(token)  # the full path below says why
                     elif wanted in claims.aud:
                         # The key source's own rules decide (a key rotated out, a set past
@@ -561,8 +560,8 @@ class _VerifierCore:
             return
         payload = parsed[2]
         # The same numbers _claims checked (validated NumericDates), not the int()ed ones.
-        exp, nbf, iat = payload["exp"], payload.get("nbf", 0), payload["iat"]
-        cache.put(token, (claims, parsed[1], key, exp, nbf, iat))
+        starts = max(payload.get("nbf", 0), payload["iat"])
+        cache.put(token, (claims, parsed[1], key, payload["exp"] + self._leeway, starts))
 
     @staticmethod
     def _call_audience(audience: object) -> str:

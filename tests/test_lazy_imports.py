@@ -46,6 +46,10 @@ CHILD = textwrap.dedent(
     arealm = realmid.AsyncRealm(realm_id="r", api_key="k", base_url="http://127.0.0.1:1")
     steps["constructed"] = loaded()
     steps["transports"] = sorted(m for m in ("asyncio", "httpx_retries") if m in sys.modules)
+    steps["decoders"] = sorted(m for m in ("msgspec", "pybase64") if m in sys.modules)
+    from realmid._jose import unverified_claims
+    assert unverified_claims("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln") == {"sub": "x"}
+    steps["decoded"] = sorted(m for m in ("msgspec", "pybase64") if m in sys.modules)
     first = realm.tenants
     steps["sync_tenants"] = loaded()
     assert realm.tenants is first
@@ -110,6 +114,12 @@ def test_importing_the_handle_classes_imports_no_asyncio(steps: dict[str, list[s
     # httpx-retries (which imports asyncio) and asyncio come with the first transport.
     assert steps["classes"] == []
     assert steps["transports"] == ["asyncio", "httpx_retries"]  # the check can see them
+
+
+def test_the_c_decoders_come_with_the_first_token_read(steps: dict[str, list[str]]) -> None:
+    # msgspec brings typing_extensions: an application pays for it at its first token read.
+    assert steps["decoders"] == []
+    assert steps["decoded"] == ["msgspec", "pybase64"]
 
 
 def test_import_realmid_loads_no_handle(steps: dict[str, list[str]]) -> None:

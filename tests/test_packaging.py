@@ -79,7 +79,7 @@ def _split(requires: list[str]) -> tuple[set[str], dict[str, set[str]]]:
 def test_pyjwt_is_not_a_core_dependency_but_comes_with_testing() -> None:
     core, extras = _split(importlib.metadata.requires("realmid") or [])
     assert "pyjwt" not in core
-    assert core >= {"httpx", "cryptography"}
+    assert core >= {"httpx", "cryptography", "pybase64", "msgspec"}
     # The emulator and its plugin need these, and nothing of a web framework but starlette.
     assert {"pyjwt", "pytest", "uvicorn", "starlette"} <= extras["testing"]
     assert not {"fastapi", "flask", "django"} & extras["testing"]

@@ -179,6 +179,22 @@ CORPUS: list[tuple[str, Callable[[], Any], str]] = [
         lambda: payload_text(valid_payload_json()[:-1] + ',"x":{"a":1,"a":2}}'),
         MALFORMED,
     ),
+    # The compact fast path (realmid._jose) must never be the one that lets these through.
+    (
+        "payload: duplicate in an object inside a list",
+        lambda: payload_text(valid_payload_json()[:-1] + ',"x":[{"a":1,"a":2}]}'),
+        MALFORMED,
+    ),
+    (
+        "payload: sub twice, the second name spelled with an escape",
+        lambda: payload_text(valid_payload_json()[:-1] + ',"s\\u0075b":"admin"}'),
+        MALFORMED,
+    ),
+    (
+        "payload: sub twice, whitespace before one colon",
+        lambda: payload_text(valid_payload_json()[:-1] + ',"sub" :"admin"}'),
+        MALFORMED,
+    ),
     # -- base64url -----------------------------------------------------------------------------
     ("padding on the header", lambda: f"{H}{'=' * (-len(H) % 4) or '=='}.{P}.{S}", MALFORMED),
     ("padding on the signature", lambda: f"{H}.{P}.{S}=", MALFORMED),
