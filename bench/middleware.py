@@ -3,6 +3,8 @@
 ASGI (uvicorn, 1 worker, h11) serving one Starlette app (``GET /api/me``, a small JSON body):
 
 - ``bare``: no authentication at all (the ceiling, the baseline of the ratios);
+- ``bare-again``: the same bare app in a second server process, measured as a guarded
+  candidate is: an A/A test, its ratio is the noise of the machine alone;
 - ``pyjwt``: a 15-line ASGI middleware doing ``jwt.decode`` with the key preloaded
   (signature, iss, aud, exp), what a hand-rolled guard costs;
 - ``realmid-async``: ``AsyncRealm.asgi_middleware`` (verify + revocation gate + claims);
@@ -11,20 +13,27 @@ ASGI (uvicorn, 1 worker, h11) serving one Starlette app (``GET /api/me``, a smal
 
 WSGI (gunicorn, 1 worker, ``gthread``, 8 threads) serving one Flask app, the same route:
 
-- ``flask-bare`` (the WSGI baseline), ``flask-realmid-sync`` (``Realm.wsgi_middleware``),
-  ``flask-realmid-async`` (``AsyncRealm.wsgi_middleware``: inline when no I/O is needed,
+- ``flask-bare`` (the WSGI baseline), ``flask-bare-again`` (its A/A twin),
+  ``flask-realmid-sync`` (``Realm.wsgi_middleware``), ``flask-realmid-async``
+  (``AsyncRealm.wsgi_middleware``: inline when no I/O is needed,
   its private loop thread otherwise).
 
 Every request carries the same logged-in user's access token, as a session's requests do.
 Each server runs in its own process against a local RealmEmulator run by this process,
 which also mints the token. The load is a lean asyncio HTTP/1.1 keep-alive client with a
-fixed number of requests in flight, bounded by a request count and a time limit. Every
-block of a guarded candidate runs right after a block of its stack's bare app, and its
-ratio is to that block: this shared VM drifts by tens of percent within seconds, and two
-blocks moments apart see the same machine. Rounds go through every candidate in turn;
-each figure is the median over rounds (of requests/s, and of the per-block ratios)::
+fixed number of requests in flight, bounded by a request count and a time limit. Each round
+runs, for every guarded candidate, four blocks in a row: its stack's bare app, the guarded
+app twice, the bare app again; the round's ratio is guarded over bare, summed over the
+four. This shared VM drifts by tens of percent within seconds: blocks moments apart see
+the same machine, and the mirrored order cancels a steady drift and whatever the first
+block of a pair pays. Rounds go through every candidate in turn;
+each figure is the median over rounds (of requests/s, and of the per-round ratios).
 
-    python bench/middleware.py [--requests 1500] [--seconds 5] [--concurrency 16] [--rounds 9]
+Last, the guard alone is timed in a hot loop in this process (its middleware around an app
+that does nothing) and set against the bare server's CPU time per request: a lower bound
+of what it costs inside a server, free of the load client's noise::
+
+    python bench/middleware.py [--requests 1000] [--seconds 5] [--concurrency 16] [--rounds 9]
 """
 
 from __future__ import annotations
@@ -44,9 +53,14 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-ASGI = ("bare", "pyjwt", "realmid-async", "realmid-sync")
-WSGI = ("flask-bare", "flask-realmid-sync", "flask-realmid-async")
+# "...-again": the bare app once more, in a server process of its own, measured exactly as
+# a guarded candidate is. Its ratio (an A/A test) is what this machine's noise alone does.
+ASGI = ("bare", "bare-again", "pyjwt", "realmid-async", "realmid-sync")
+WSGI = ("flask-bare", "flask-bare-again", "flask-realmid-sync", "flask-realmid-async")
 CANDIDATES = ASGI + WSGI
+# The servers run on one CPU and the load client on another (when there are two), so that
+# the scheduler never makes them take turns on one core: the server is the bottleneck.
+SERVER_CPU, CLIENT_CPU = 0, 1
 TARGET = 0.95  # issue 15: the guarded app serves >= 0.95x the bare app's requests/s
 
 
@@ -69,7 +83,7 @@ def build_app(mode: str) -> Any:
 
     app = Starlette(routes=[Route("/api/me", me)])
     env = os.environ
-    if mode == "bare":
+    if mode in ("bare", "bare-again"):
         return app
     if mode == "pyjwt":
         return pyjwt_guard(app, env["BENCH_PEM"], env["BENCH_ISSUER"], env["BENCH_AUDIENCE"])
@@ -124,7 +138,7 @@ def build_wsgi_app(mode: str) -> Any:
         claims = realmid.claims_from(request.environ)
         return jsonify({"sub": getattr(claims, "sub", None), "ok": True})
 
-    if mode == "flask-bare":
+    if mode in ("flask-bare", "flask-bare-again"):
         return app
     env = os.environ
     cls = realmid.AsyncRealm if mode == "flask-realmid-async" else realmid.Realm
@@ -158,7 +172,18 @@ def serve_wsgi(mode: str, port: int) -> None:
     Server().run()
 
 
+def pin(cpu: int) -> None:
+    """Run this process (and what it starts) on ``cpu`` only, when the machine has two."""
+    if hasattr(os, "sched_setaffinity") and cpu in os.sched_getaffinity(0) and _two_cpus():
+        os.sched_setaffinity(0, {cpu})
+
+
+def _two_cpus() -> bool:
+    return hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) >= 2
+
+
 def serve(mode: str, port: int) -> None:
+    pin(SERVER_CPU)
     if mode in WSGI:
         serve_wsgi(mode, port)
         return
@@ -235,18 +260,15 @@ async def load(
 
 
 def server_cpu(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and its descendants (gunicorn's worker), live
-    processes only, from ``/proc``."""
+    """CPU seconds of ``pid`` and its descendants (gunicorn's worker), every thread of each,
+    live processes only, from ``/proc``: nanoseconds on the CPU (``schedstat``) where the
+    kernel has them, else user + system ticks (10 ms)."""
     parents: dict[int, int] = {}
-    ticks: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
+            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
-        child = int(stat.parent.name)
-        parents[child] = int(fields[1])
-        ticks[child] = int(fields[11]) + int(fields[12])
     family = {pid}
     grew = True
     while grew:
@@ -255,7 +277,20 @@ def server_cpu(pid: int) -> float:
             if parent in family and child not in family:
                 family.add(child)
                 grew = True
-    return sum(ticks.get(p, 0) for p in family) / os.sysconf("SC_CLK_TCK")
+    return sum(_cpu_seconds(p) for p in family)
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*/schedstat"))
+        return sum(int(task.read_text().split()[0]) for task in tasks) / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -283,9 +318,123 @@ def start_server(mode: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes
     raise RuntimeError(f"the {mode} server did not start")
 
 
+# ---------------------------------------------------------------------- the guard alone
+
+
+def guard_costs(env: dict[str, str], token: str, rounds: int) -> dict[str, float]:
+    """Microseconds the guard itself adds to one request, in this process: each realmid
+    candidate's middleware around an app that does nothing, against that app alone, with
+    a fresh scope (environ) per request as a server builds, the request as the load client
+    sends it. Median over ``rounds`` interleaved pairs of blocks."""
+    import realmid
+
+    async def nothing(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    def nothing_wsgi(environ: Any, start_response: Any) -> list[bytes]:
+        return []
+
+    authorization = f"Bearer {token}".encode()
+    host = env["BENCH_ISSUER"].removeprefix("http://").encode()
+
+    def scope() -> dict[str, Any]:
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": "/api/me",
+            "raw_path": b"/api/me",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", host), (b"authorization", authorization)],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+        }
+
+    def environ() -> dict[str, Any]:
+        return {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": "/api/me",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": host.decode(),
+            "HTTP_AUTHORIZATION": authorization.decode(),
+            "wsgi.url_scheme": "http",
+        }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        return None
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        return None
+
+    loop = asyncio.new_event_loop()
+    handles: list[Any] = []
+    runs: dict[str, Any] = {}
+
+    def asgi_run(app: Any) -> Any:
+        async def run(n: int) -> float:
+            start = time.perf_counter()
+            for _ in range(n):
+                await app(scope(), receive, send)
+            return time.perf_counter() - start
+
+        return lambda n: loop.run_until_complete(run(n))
+
+    def wsgi_run(app: Any) -> Any:
+        def run(n: int) -> float:
+            start = time.perf_counter()
+            for _ in range(n):
+                app(environ(), start_response)
+            return time.perf_counter() - start
+
+        return run
+
+    kwargs = {"realm_id": env["BENCH_REALM_ID"], "api_key": env["BENCH_API_KEY"]}
+    kwargs["base_url"] = env["BENCH_ISSUER"]
+    for mode, cls, face in (
+        ("realmid-async", realmid.AsyncRealm, "asgi"),
+        ("realmid-sync", realmid.Realm, "asgi"),
+        ("flask-realmid-sync", realmid.Realm, "wsgi"),
+        ("flask-realmid-async", realmid.AsyncRealm, "wsgi"),
+    ):
+        handle = cls(**kwargs)
+        handles.append(handle)
+        if face == "asgi":
+            runs[mode] = asgi_run(handle.asgi_middleware(nothing))
+        else:
+            runs[mode] = wsgi_run(handle.wsgi_middleware(nothing_wsgi))
+    baselines = {"asgi": asgi_run(nothing), "wsgi": wsgi_run(nothing_wsgi)}
+    for run in runs.values():
+        run(200)  # warm: the verifier built, the token in its cache
+    extra: dict[str, list[float]] = {mode: [] for mode in runs}
+    number = 2000
+    for _ in range(rounds):
+        for mode, run in runs.items():
+            base = baselines["wsgi" if mode.startswith("flask") else "asgi"]
+            bare = base(number)
+            extra[mode].append((run(number) - bare) / number * 1e6)
+    for handle in handles:
+        if isinstance(handle, realmid.AsyncRealm):
+            loop.run_until_complete(handle.aclose())
+        else:
+            handle.close()
+    loop.close()
+    return {mode: statistics.median(values) for mode, values in extra.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=9)
@@ -311,7 +460,9 @@ def main() -> int:
             "BENCH_AUDIENCE": emu.audience,
             "BENCH_PEM": json.dumps(jwk),
         }
+        pinned = _two_cpus()
         servers = {mode: start_server(mode, env) for mode in CANDIDATES}
+        pin(CLIENT_CPU)  # after the servers started: they pin themselves to SERVER_CPU
         rounds: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
         ratios: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
         cpu: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
@@ -331,24 +482,30 @@ def main() -> int:
             for _ in range(args.rounds):
                 for modes, base in ((ASGI, "bare"), (WSGI, "flask-bare")):
                     for mode in modes[1:]:
-                        bare = block(base)
-                        rps = block(mode)
-                        rounds[base].append(bare)
-                        rounds[mode].append(rps)
-                        ratios[mode].append(rps / bare)
-                        cpu[base].append(last_cpu[base])
-                        cpu[mode].append(last_cpu[mode])
-                        if last_cpu[base] > 0:
-                            cpu_ratios[mode].append(last_cpu[mode] / last_cpu[base])
+                        # bare, guarded, guarded, bare: a drift across the four blocks, and
+                        # whatever the block that goes first pays, fall on both sides alike.
+                        seen: dict[str, list[tuple[float, float]]] = {base: [], mode: []}
+                        for which in (base, mode, mode, base):
+                            rps = block(which)
+                            seen[which].append((rps, last_cpu[which]))
+                            rounds[which].append(rps)
+                            cpu[which].append(last_cpu[which])
+                        bare_rps, bare_cpu = (sum(pair) for pair in zip(*seen[base], strict=True))
+                        mine_rps, mine_cpu = (sum(pair) for pair in zip(*seen[mode], strict=True))
+                        ratios[mode].append(mine_rps / bare_rps)
+                        if bare_cpu > 0:
+                            cpu_ratios[mode].append(mine_cpu / bare_cpu)
         finally:
             for proc, _ in servers.values():
                 proc.terminate()
                 proc.wait(timeout=10)
+        guard = guard_costs(env, token, args.rounds)
     median = {mode: statistics.median(values) for mode, values in rounds.items()}
     print(
         f"{args.requests} requests per block, {args.rounds} rounds, {args.concurrency} in "
-        "flight, one access token; every guarded block right after a block of its bare app; "
-        "medians over rounds"
+        "flight, one access token; each round runs bare, guarded, guarded, bare and takes the "
+        "ratio of the sums; medians over rounds; "
+        + (f"servers on CPU {SERVER_CPU}, client on CPU {CLIENT_CPU}" if pinned else "unpinned")
     )
     for stack, modes, base in (
         ("ASGI: uvicorn (1 worker, h11) + Starlette", ASGI, "bare"),
@@ -366,16 +523,29 @@ def main() -> int:
             if "realmid" in mode:
                 verdict = "ok" if ratio >= TARGET else "MISSED"
                 target = f">= {TARGET}x: {verdict}"
+            elif mode.endswith("-again"):
+                target = "A/A: the same app, the noise of this machine"
             per_request = statistics.median(cpu[mode]) * 1e6
             print(
                 f"{mode:<22}{median[mode]:>10.0f}{ratio:>9.2f}{per_request:>15.0f}"
                 f"{cpu_ratio:>9.2f}  {target}"
             )
     print(
-        "\nserver us/req: CPU seconds of the server process (and its workers) per request, "
-        "from /proc\n(10 ms ticks); its ratio is the guard's cost with the load client's "
-        "scheduling taken out."
+        "\nserver us/req: CPU time of the server process (and its workers, every thread) per "
+        "request, from /proc/*/task/*/schedstat;\nits ratio is the guard's cost with the load "
+        "client's scheduling taken out."
     )
+    print(
+        "\nThe guard alone, in a hot loop in this process (its middleware around an app that "
+        "does nothing, against that app;\nmedian of interleaved blocks), as a share of its bare "
+        "server's CPU per request. A lower bound, not a\nverdict: inside a server the guard's "
+        "code and data come in cold between requests and cost more."
+    )
+    print(f"{'candidate':<22}{'guard us/req':>13}{'share':>8}{'at best':>9}")
+    for mode, cost in guard.items():
+        base = "flask-bare" if mode.startswith("flask") else "bare"
+        share = cost / (statistics.median(cpu[base]) * 1e6)
+        print(f"{mode:<22}{cost:>13.1f}{share:>8.1%}{1 / (1 + share):>8.3f}x")
     return 0
 
 

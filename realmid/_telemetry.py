@@ -101,6 +101,13 @@ class _Otel:
             if hasattr(metrics_internal, "_METER_PROVIDER")
             else types.SimpleNamespace(_METER_PROVIDER=True)
         )
+        # Likewise _TRACER_PROVIDER: None until the application sets a global tracer
+        # provider. Until then no span records, and the middleware does not look for one.
+        self.trace_internal: Any = (
+            trace
+            if hasattr(trace, "_TRACER_PROVIDER")
+            else types.SimpleNamespace(_TRACER_PROVIDER=True)
+        )
         self.client = SpanKind.CLIENT
         self.internal = SpanKind.INTERNAL
         self._status = (Status, StatusCode.ERROR)
@@ -523,12 +530,15 @@ def middleware_decision(outcome: str, claims: Any = None, user_attributes: bool 
         o = otel()
     if o is None:
         return
-    current = o.trace.get_current_span()
-    if current.is_recording():
-        current.set_attribute(DECISION, outcome)
-        if user_attributes and claims is not None:
-            current.set_attribute(SUB, claims.sub)
-            if claims.tenant_id:
-                current.set_attribute(TENANT_ID, claims.tenant_id)
-    if _metering() is not None:
+    # Every guarded request comes here: with the API installed but no provider set (common,
+    # as a dependency of a dependency), two attribute reads and nothing else.
+    if o.trace_internal._TRACER_PROVIDER is not None:
+        current = o.trace.get_current_span()
+        if current.is_recording():
+            current.set_attribute(DECISION, outcome)
+            if user_attributes and claims is not None:
+                current.set_attribute(SUB, claims.sub)
+                if claims.tenant_id:
+                    current.set_attribute(TENANT_ID, claims.tenant_id)
+    if o.metrics_internal._METER_PROVIDER is not None and _metering() is not None:
         o.decisions.add((outcome,))
