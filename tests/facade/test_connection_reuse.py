@@ -89,6 +89,8 @@ class CountingProxy:
                 if upstream is None or answers is None or answers.done():
                     # First request, or the emulator closed an idle connection (its
                     # keep-alive timeout): the client's connection stays, counted once.
+                    if upstream is not None:
+                        upstream.close()
                     up_reader, upstream = await asyncio.open_connection(
                         "127.0.0.1", self._upstream_port
                     )
