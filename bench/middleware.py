@@ -47,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -205,10 +206,16 @@ def serve(mode: str, port: int) -> None:
 
 
 async def load(
-    url: str, token: str, total: int, seconds: float, concurrency: int
+    url: str,
+    token: str,
+    total: int,
+    seconds: float,
+    concurrency: int,
+    on_start: Callable[[], object] = lambda: None,
 ) -> tuple[float, int]:
     """(requests per second, requests done) for ``total`` requests (or ``seconds``),
-    ``concurrency`` in flight.
+    ``concurrency`` in flight, counted from when every connection is open and warm (when
+    ``on_start`` is called).
 
     A lean HTTP/1.1 keep-alive client on asyncio streams: an httpx client tops out near
     550 req/s here (it, not the server, was the bottleneck), which would hide every
@@ -252,6 +259,7 @@ async def load(
     warmed: list[None] = []
     workers = [asyncio.create_task(worker(20)) for _ in range(concurrency)]
     await all_warm.wait()
+    on_start()
     deadline = time.perf_counter() + seconds
     start = time.perf_counter()
     ready.set()
@@ -259,25 +267,29 @@ async def load(
     return done / (time.perf_counter() - start), done
 
 
-def server_cpu(pid: int) -> float:
-    """CPU seconds of ``pid`` and its descendants (gunicorn's worker), every thread of each,
-    live processes only, from ``/proc``: nanoseconds on the CPU (``schedstat``) where the
-    kernel has them, else user + system ticks (10 ms)."""
+def family(pid: int) -> set[int]:
+    """``pid`` and its live descendants (gunicorn's worker)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile
-    family = {pid}
+    found = {pid}
     grew = True
     while grew:
         grew = False
         for child, parent in parents.items():
-            if parent in family and child not in family:
-                family.add(child)
+            if parent in found and child not in found:
+                found.add(child)
                 grew = True
-    return sum(_cpu_seconds(p) for p in family)
+    return found
+
+
+def server_cpu(pids: set[int]) -> float:
+    """CPU seconds of ``pids``, every thread of each, from ``/proc``: nanoseconds on the CPU
+    (``schedstat``) where the kernel has them, else user + system ticks (10 ms)."""
+    return sum(_cpu_seconds(p) for p in pids)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -471,9 +483,20 @@ def main() -> int:
 
         def block(mode: str) -> float:
             proc, url = servers[mode]
-            before = server_cpu(proc.pid)
-            rps, done = asyncio.run(load(url, token, args.requests, args.seconds, args.concurrency))
-            last_cpu[mode] = (server_cpu(proc.pid) - before) / max(done, 1)
+            pids = family(proc.pid)  # found before the load: it reads all of /proc
+            before: list[float] = []
+            rps, done = asyncio.run(
+                load(
+                    url,
+                    token,
+                    args.requests,
+                    args.seconds,
+                    args.concurrency,
+                    on_start=lambda: before.append(server_cpu(pids)),
+                )
+            )
+            # The requests counted only: not the connections' set-up and warm-up requests.
+            last_cpu[mode] = (server_cpu(pids) - before[0]) / max(done, 1)
             return rps
 
         try:

@@ -51,7 +51,10 @@ change: the key source must still hand out that very key for the ``kid`` (a key 
 out of the JWKS, or a refetched set, sends the token through the full path again),
 ``exp``/``nbf``/``iat`` are compared with the verifier's clock again (with the leeway),
 and the call's audience must be among the token's ``aud``. The revocation cache is asked
-on every call, hit or not. Refusals are never cached. Tokens longer than
+on every call, hit or not. Refusals are never cached. Once the cache is full, a token is
+admitted on its second sighting (unless the least recently used entry has expired), so a
+flood of tokens each presented once neither flushes the sessions' entries nor pays for
+evicting them. Tokens longer than
 :data:`MAX_CACHED_TOKEN_CHARS` are verified but not remembered. Cached :class:`Claims` are
 shared between calls, so they are deeply immutable: ``extra`` is a read-only mapping
 whose nested JSON objects are read-only mappings and whose arrays are tuples.
@@ -250,44 +253,62 @@ _Entry = tuple[Claims, str, Any, float, float]
 
 
 class _TokenCache:
-    """A bounded LRU of verified tokens, safe under threads (one short lock per call)."""
+    """A bounded LRU of verified tokens, safe under threads (one short lock per write).
 
-    __slots__ = ("_entries", "_lock", "_max")
+    ``entries`` is read without the lock, on the hit path of :meth:`Verifier.verify_cached`:
+    each OrderedDict operation is atomic under the GIL, and a concurrent put or drop can
+    only make a reorder miss (an entry gone meanwhile).
+
+    **Admission.** While there is room, every verified token is remembered. Once full,
+    remembering one evicts another, so a token seen for the first time is not admitted:
+    it leaves its hash, and is admitted when it comes back before ``size`` other tokens
+    were refused (a session's next request). A flood of tokens each presented once (a
+    scan, a burst of logins) then neither flushes the sessions' entries nor pays for an
+    eviction per token. A refusal touches only the hash set: a token that is never
+    admitted costs about what it costs with the cache off.
+    """
+
+    __slots__ = ("_lock", "_max", "_seen", "entries")
 
     def __init__(self, size: int) -> None:
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self.entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._max = size
+        # Hashes of the tokens refused admission since the last reset (at most `size`). A
+        # collision only admits a token early: every entry holds a fully verified token.
+        self._seen: set[int] = set()
 
     def __repr__(self) -> str:  # never the tokens
-        return f"_TokenCache(entries={len(self._entries)}, max={self._max})"
+        return f"_TokenCache(entries={len(self.entries)}, max={self._max})"
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.entries)
 
-    def get(self, token: str) -> _Entry | None:
-        # No lock on the hot path: each OrderedDict operation is atomic under the GIL, and a
-        # concurrent put or drop can only make the reorder miss (an entry gone meanwhile).
-        entry = self._entries.get(token)
-        if entry is not None:
-            try:  # noqa: SIM105 - contextlib.suppress costs a context manager per hit
-                self._entries.move_to_end(token)
-            except KeyError:
-                pass
-        return entry
+    def admits(self, token: str) -> bool:
+        """Whether to remember ``token`` now (see *Admission*). No lock: each set operation
+        is atomic under the GIL, and a race can only admit or refuse one token early."""
+        if len(self.entries) < self._max:
+            return True
+        key = hash(token)  # computed once per string: the lookup that missed did it
+        seen = self._seen
+        if key in seen:
+            seen.discard(key)
+            return True
+        if len(seen) >= self._max:
+            seen.clear()
+        seen.add(key)
+        return False
 
     def put(self, token: str, entry: _Entry) -> None:
-        # Called after a miss: the token is new (appended at the end, no reorder needed),
-        # or another thread just verified it too (equal entry; its place hardly matters).
         with self._lock:
-            entries = self._entries
-            entries[token] = entry
+            entries = self.entries
+            entries[token] = entry  # another thread's verify of the same token: replaced
             if len(entries) > self._max:
                 entries.popitem(last=False)
 
     def drop(self, token: str) -> None:
         with self._lock:
-            self._entries.pop(token, None)
+            self.entries.pop(token, None)
 
 
 # A parsed, not yet verified token: (header segment, kid, payload, signing input, signature).
@@ -447,7 +468,7 @@ class _VerifierCore:
         try:
             cache = self._token_cache
             if cache is not None and type(token) is str:
-                entry = cache.get(token)
+                entry = cache.entries.get(token)
                 if entry is not None:
                     claims, kid, cached_key, expires, starts = entry
                     now = self._clock()
@@ -462,6 +483,10 @@ class _VerifierCore:
                             cache.drop(token)
                             raise
                         if current is cached_key:
+                            try:  # noqa: SIM105 - contextlib.suppress costs a context manager per hit
+                                cache.entries.move_to_end(token)
+                            except KeyError:  # dropped meanwhile by another thread
+                                pass
                             return claims
                         cache.drop(token)
             parsed = self._parse(token)
@@ -514,37 +539,30 @@ class _VerifierCore:
             # when the token cache is off) for a cache that can never answer here.
             return None
         mi = _telemetry._mi  # metrics on? (no call, no clock unless they are)
-        if mi is None or mi._METER_PROVIDER is None:
-            return self._verify_local(token, audience, local)
-        start = time.perf_counter()
+        metered = mi is not None and mi._METER_PROVIDER is not None
+        start = time.perf_counter() if metered else 0.0
         try:
-            claims = self._verify_local(token, audience, local)
+            result = self.verify_cached(token, audience)
+            if type(result) is not Claims:
+                return None  # NeedKeys: the key set must be fetched first
+            if local is not None:
+                try:
+                    revoked = local(result.jti)
+                except Exception as exc:
+                    raise self._revocation_failed(exc) from exc
+                if revoked is not False:
+                    if revoked is True:
+                        raise TokenRevokedError()
+                    if revoked is None:
+                        return None  # the full verify that follows records it
+                    raise self._revocation_failed(_misanswered(revoked))
         except RealmError as err:
-            _telemetry.verify_done(start, str(err.code))
+            if metered:
+                _telemetry.verify_done(start, str(err.code))
             raise
-        if claims is not None:  # None: the full verify that follows records it
+        if metered:
             _telemetry.verify_done(start, "ok")
-        return claims
-
-    def _verify_local(
-        self, token: str, audience: str | None, local: Callable[[str], Any] | None
-    ) -> Claims | None:
-        result = self.verify_cached(token, audience)
-        if type(result) is not Claims:
-            return None  # NeedKeys: the key set must be fetched first
-        if local is None:
-            return result
-        try:
-            revoked = local(result.jti)
-        except Exception as exc:
-            raise self._revocation_failed(exc) from exc
-        if revoked is False:
-            return result
-        if revoked is True:
-            raise TokenRevokedError()
-        if revoked is None:
-            return None
-        raise self._revocation_failed(_misanswered(revoked))
+        return result
 
     # -- the checks ------------------------------------------------------------------------
 
@@ -557,6 +575,8 @@ class _VerifierCore:
         key: rsa.RSAPublicKey,
     ) -> None:
         if type(token) is not str or len(token) > MAX_CACHED_TOKEN_CHARS:
+            return
+        if not cache.admits(token):
             return
         payload = parsed[2]
         # The same numbers _claims checked (validated NumericDates), not the int()ed ones.

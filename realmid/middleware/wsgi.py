@@ -183,13 +183,11 @@ class RealmWSGIMiddleware:
                 reply = self._run(self.flow.handle, decision.route, view, body)
             return respond(reply, start_response)
         try:
-            # The async face verifies inline when no I/O is needed: a hop to its loop thread
-            # per request would cost more than the verify itself.
-            claims = (
-                None
-                if self._loop is None
-                else self.flow.authenticate_local(environ.get("HTTP_AUTHORIZATION"), decision.mfa)
-            )
+            # Both faces first try the verify that needs no I/O, from the Authorization header
+            # alone: on the async face a hop to its loop thread, on the sync face the full
+            # request view and the chain of calls down to the verifier, would each cost
+            # more than the verify itself. Only a miss that needs I/O goes the full way.
+            claims = self.flow.authenticate_local(environ.get("HTTP_AUTHORIZATION"), decision.mfa)
             if claims is None:
                 view = view_of_environ(environ, core.options.csrf_header)
                 claims = self._run(self.flow.authenticate, view, decision.mfa)

@@ -1,7 +1,8 @@
 """A verify that needs no I/O runs on the request's own thread or loop.
 
 The sync face under ASGI would otherwise hop to a worker thread per request, and the async
-face under WSGI to its private loop thread. Only a request that needs I/O (the first one,
+face under WSGI to its private loop thread; the sync face under WSGI would build the full
+request view and go down the whole chain. Only a request that needs I/O (the first one,
 before the verifier exists; a step-up challenge to mint; an unknown key) takes the hop.
 Real servers (uvicorn, a WSGI server) against the emulator; the hop is counted by wrapping
 the flow's I/O entry point, ``authenticate``.
@@ -22,8 +23,9 @@ from examples.serving import serve_asgi, serve_wsgi
 from realmid.testing import RealmEmulator, SeededUser
 from realmid.verify import unverified_claims
 
-# (face, adapter): the two pairings whose I/O path leaves the request's thread.
-PAIRS = [("sync", "asgi"), ("async", "wsgi")]
+# (face, adapter): the two pairings whose I/O path leaves the request's thread, and the
+# sync face under WSGI, whose I/O path stays on it but reads the whole request.
+PAIRS = [("sync", "asgi"), ("async", "wsgi"), ("sync", "wsgi")]
 
 
 @pytest.fixture

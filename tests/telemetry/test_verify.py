@@ -199,3 +199,43 @@ def test_a_near_cache_hit_is_counted_without_a_span(
             1,
         )
     ]
+
+
+class _Undecided:
+    """A revocation cache whose local answer is always "cannot tell without I/O"."""
+
+    def revoke(self, jti: str, expires_at: float) -> None:
+        return None
+
+    def is_revoked(self, jti: str) -> bool:
+        return False
+
+    def is_revoked_locally(self, jti: str) -> bool | None:
+        return None
+
+
+def test_verify_local_times_each_answer_it_gives(
+    emulator: RealmEmulator, telemetry: Telemetry
+) -> None:
+    from realmid.revocation import MemRevocationCache
+    from realmid.verify import Verifier
+
+    token = session_token(emulator, "Local Co")
+    keys, issuer, audience = emulator.jwks(), emulator.base_url, emulator.audience
+    revocation = MemRevocationCache()
+    decided = Verifier(issuer, audience, jwks=keys, revocation=revocation, clock=emulator.now)
+    undecided = Verifier(issuer, audience, jwks=keys, revocation=_Undecided(), clock=emulator.now)
+    assert decided.verify_local(token) is not None  # a miss: verified in full, then cached
+    assert decided.verify_local(token) is not None  # a hit
+    assert undecided.verify_local(token) is None  # no answer: the full verify records it
+    with pytest.raises(RealmError):
+        decided.verify_local("not-a-token")
+    revocation.revoke(decided.verify_local(token).jti, emulator.now() + 600)  # type: ignore[union-attr]
+    with pytest.raises(RealmError):
+        decided.verify_local(token)
+    outcomes = sorted(
+        (p.attributes["realmid.outcome"], p.value)
+        for p in telemetry.points("realmid.verify.duration")
+    )
+    assert outcomes == [("malformed", 1), ("ok", 3), ("unauthorized", 1)]
+    assert telemetry.spans() == []  # no I/O: no span

@@ -181,14 +181,42 @@ def test_the_size_bound_evicts_the_least_recently_used(
     verifier.verify(t2)
     verifier.verify(t1)  # t1 is now the most recently used
     assert cache.calls == 2
-    verifier.verify(t3)  # the third entry: t2 (least recently used) goes
-    assert cache.calls == 3
+    verifier.verify(t3)  # full: a token seen for the first time is not admitted
     verifier.verify(t1)
-    verifier.verify(t3)
-    assert cache.calls == 3
     verifier.verify(t2)
+    assert cache.calls == 3
+    verifier.verify(t3)  # seen again: admitted, and t1 (least recently used now) goes
     assert cache.calls == 4
+    verifier.verify(t2)
+    verifier.verify(t3)
+    assert cache.calls == 4
+    verifier.verify(t1)
+    assert cache.calls == 5
     assert len(verifier._token_cache or ()) == 2
+
+
+def test_a_scan_of_fresh_tokens_does_not_flush_the_sessions(
+    server: JwksServer, http: httpx.Client
+) -> None:
+    verifier, cache, _ = setup(server, http, token_cache_size=4)
+    sessions = [token(f"session-{i}") for i in range(4)]
+    for tok in sessions:
+        verifier.verify(tok)
+    for i in range(40):  # forty valid tokens, each presented once
+        verifier.verify(token(f"scan-{i}"))
+    assert cache.calls == 44
+    for tok in sessions:
+        verifier.verify(tok)
+    assert cache.calls == 44  # every session still served from the cache
+
+
+def test_the_admission_memory_is_bounded(server: JwksServer, http: httpx.Client) -> None:
+    verifier, _, _ = setup(server, http, token_cache_size=3)
+    for i in range(3 + 25):
+        verifier.verify(token(f"j{i}"))
+    token_cache = verifier._token_cache
+    assert token_cache is not None
+    assert 0 < len(token_cache._seen) <= 3
 
 
 def test_size_zero_turns_the_cache_off(server: JwksServer, http: httpx.Client) -> None:

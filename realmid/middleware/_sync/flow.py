@@ -44,6 +44,8 @@ class SyncMiddlewareFlow:
         self.realm = realm
         self.core = MiddlewareCore(options, clock=realm._config.clock, leeway=realm._config.leeway)
         self._logger = realm._config.logger
+        # Read on every guarded request (the options are frozen).
+        self._user_attributes = self.core.options.telemetry_user_attributes
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(realm={self.realm!r})"
@@ -72,11 +74,8 @@ class SyncMiddlewareFlow:
         except RealmError as err:
             _telemetry.middleware_decision(str(err.code))
             raise
-        self._decided(verified)
+        _telemetry.middleware_decision("ok", verified, self._user_attributes)
         return verified
-
-    def _decided(self, claims: Claims) -> None:
-        _telemetry.middleware_decision("ok", claims, self.core.options.telemetry_user_attributes)
 
     def _authenticate(
         self, view: RequestView, requirement: MFARequirement | None, claims: Claims | None
@@ -107,25 +106,18 @@ class SyncMiddlewareFlow:
         on the async face under WSGI). A refusal that needs no I/O raises here, as there.
         """
         try:
-            claims = self._authenticate_local(authorization, requirement)
+            verifier = self.realm._verifier
+            if verifier is None:
+                return None
+            claims = verifier.verify_local(self.core.bearer(authorization))
+            if claims is None:
+                return None
+            if requirement is not None and self.core.mfa_reason(claims, requirement) is not None:
+                return None  # the 412 carries a freshly minted challenge: that is I/O
         except RealmError as err:
             _telemetry.middleware_decision(str(err.code))
             raise
-        if claims is not None:  # None: authenticate() decides
-            self._decided(claims)
-        return claims
-
-    def _authenticate_local(
-        self, authorization: str | None, requirement: MFARequirement | None
-    ) -> Claims | None:
-        verifier = self.realm._verifier
-        if verifier is None:
-            return None
-        claims = verifier.verify_local(self.core.bearer(authorization))
-        if claims is None:
-            return None
-        if requirement is not None and self.core.mfa_reason(claims, requirement) is not None:
-            return None  # the 412 carries a freshly minted challenge: that is I/O
+        _telemetry.middleware_decision("ok", claims, self._user_attributes)
         return claims
 
     def _challenge(self, access_token: str, client_ip: str | None) -> MFAChallenge:

@@ -1,0 +1,202 @@
+"""What the middleware's guard costs per request, counted, not timed: instructions and L1
+data-cache misses under valgrind's cachegrind, against the same app without the guard.
+
+This VM's timings drift by tens of percent; instruction counts do not (the same run gives
+the same count to a few parts in ten thousand). The L1 misses are what grows into the
+guard's cost inside a server: there, between two requests, the server, the kernel and the
+load client have evicted the guard's code and data, and each of these misses goes to a
+slower cache or to memory. ``bench/middleware.py`` measures the requests/s that results.
+
+Each candidate runs in-process: the app of ``bench/middleware.py`` (Starlette, or Flask
+under WSGI) called directly with a fresh scope (environ) per request, carrying one logged-in
+user's access token, 100 requests of warm-up, then ``--requests`` more. Every candidate
+runs twice under cachegrind, with and without those requests; the difference over their
+number is the per-request count (start-up and warm-up cancel). The guard's cost is its
+candidate's count minus the bare app's::
+
+    python bench/guard_instructions.py [--requests 2000]
+
+Needs ``valgrind`` (``apt-get install valgrind``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+ASGI = ("bare", "realmid-async", "realmid-sync")
+WSGI = ("flask-bare", "flask-realmid-sync", "flask-realmid-async")
+WARM_UP = 100
+
+
+def child(mode: str, requests: int) -> None:
+    """In the process cachegrind watches: warm up, then ``requests`` requests."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from middleware import build_app, build_wsgi_app
+
+    token = os.environ["BENCH_TOKEN"]
+    authorization = f"Bearer {token}".encode()
+    if mode in WSGI:
+        app = build_wsgi_app(mode)
+
+        def environ() -> dict[str, Any]:
+            return {
+                "REQUEST_METHOD": "GET",
+                "SCRIPT_NAME": "",
+                "PATH_INFO": "/api/me",
+                "QUERY_STRING": "",
+                "SERVER_NAME": "127.0.0.1",
+                "SERVER_PORT": "8000",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "127.0.0.1",
+                "HTTP_HOST": "127.0.0.1:8000",
+                "HTTP_AUTHORIZATION": authorization.decode(),
+                "wsgi.url_scheme": "http",
+                "wsgi.input": None,
+                "wsgi.errors": sys.stderr,
+            }
+
+        def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            if not status.startswith("200"):
+                raise RuntimeError(f"unexpected answer: {status}")
+
+        for _ in range(WARM_UP + requests):
+            b"".join(app(environ(), start_response))
+        return
+    asgi = build_app(mode)
+
+    def scope() -> dict[str, Any]:
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": "/api/me",
+            "raw_path": b"/api/me",
+            "query_string": b"",
+            "root_path": "",
+            # A new bytes object per request, as a server's parser makes.
+            "headers": [(b"host", b"127.0.0.1:8000"), (b"authorization", bytes(authorization))],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+            "state": {},
+        }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start" and message["status"] != 200:
+            raise RuntimeError(f"unexpected answer: {message['status']}")
+
+    async def run(n: int) -> None:
+        for _ in range(n):
+            await asgi(scope(), receive, send)
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(run(WARM_UP))
+    loop.run_until_complete(run(requests))
+
+
+def counted(mode: str, requests: int, env: dict[str, str]) -> tuple[int, int]:
+    """(instructions, L1 data misses) of one child run under cachegrind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [
+                "valgrind",
+                "--tool=cachegrind",
+                "--cache-sim=yes",
+                f"--cachegrind-out-file={tmp}/out",
+                sys.executable,
+                __file__,
+                "--child",
+                mode,
+                "--requests",
+                str(requests),
+            ],
+            env={**os.environ, **env, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+
+    def total(label: str) -> int:
+        found = re.search(rf"{label}:\s+([\d,]+)", out)
+        if found is None:
+            raise RuntimeError(f"no {label!r} in cachegrind's report:\n{out[-2000:]}")
+        return int(found.group(1).replace(",", ""))
+
+    return total("I\\s+refs"), total("D1\\s+misses")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--child", choices=ASGI + WSGI, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.requests)
+        return 0
+    if shutil.which("valgrind") is None:
+        print("valgrind is not on PATH: apt-get install valgrind", file=sys.stderr)
+        return 2
+
+    from realmid.testing import RealmEmulator
+
+    with RealmEmulator(rate_limit=1e9) as emu:
+        tenant = emu.create_tenant("Bench Tenant")
+        user = emu.seed_user("bench@example.test", {tenant: "owner"})
+        emu.set_config(access_token_ttl=3600)
+        env = {
+            "BENCH_REALM_ID": emu.realm_id,
+            "BENCH_API_KEY": emu.api_key,
+            "BENCH_ISSUER": emu.base_url,
+            "BENCH_AUDIENCE": emu.audience,
+            "BENCH_PEM": json.dumps(emu.jwks()["keys"][0]),
+            "BENCH_TOKEN": emu.session_for(user.id, tenant)["access_token"],
+        }
+        runs = [(mode, n) for mode in ASGI + WSGI for n in (0, args.requests)]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            results = dict(zip(runs, pool.map(lambda run: counted(*run, env), runs), strict=True))
+
+    def per_request(mode: str) -> tuple[float, float]:
+        (i0, d0), (i1, d1) = results[(mode, 0)], results[(mode, args.requests)]
+        return (i1 - i0) / args.requests, (d1 - d0) / args.requests
+
+    print(
+        f"per request, {args.requests} requests after {WARM_UP} of warm-up, in-process, one "
+        "access token; cachegrind (instructions, L1 data-cache misses)\n"
+    )
+    for stack, modes in (("ASGI: Starlette", ASGI), ("WSGI: Flask", WSGI)):
+        bare_i, bare_d = per_request(modes[0])
+        print(f"{stack}; baseline {modes[0]}")
+        print(f"{'candidate':<22}{'instr':>10}{'L1d miss':>10}{'guard instr':>13}{'guard L1d':>11}")
+        for mode in modes:
+            instr, misses = per_request(mode)
+            extra = (
+                ""
+                if mode == modes[0]
+                else (
+                    f"{instr - bare_i:>8.0f} {((instr - bare_i) / bare_i):>4.0%}"
+                    f"{misses - bare_d:>6.0f} {((misses - bare_d) / bare_d):>4.0%}"
+                )
+            )
+            print(f"{mode:<22}{instr:>10.0f}{misses:>10.0f}{extra}")
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
