@@ -1,8 +1,10 @@
 """What the middleware's guard costs per request, counted, not timed: instructions and L1
 data-cache misses under valgrind's cachegrind, against the same app without the guard.
 
-This VM's timings drift by tens of percent; instruction counts do not (the same run gives
-the same count to a few parts in ten thousand). The L1 misses are what grows into the
+This VM's timings drift by tens of percent; instruction counts much less: the ASGI guard's
+count repeats to within 2 % between runs. Flask's own count moves by about 2 % (8k
+instructions) between runs, so a WSGI guard's difference is good to about 5k; compare
+several runs there. The L1 misses are what grows into the
 guard's cost inside a server: there, between two requests, the server, the kernel and the
 load client have evicted the guard's code and data, and each of these misses goes to a
 slower cache or to memory. ``bench/middleware.py`` measures the requests/s that results.
@@ -11,8 +13,9 @@ Each candidate runs in-process: the app of ``bench/middleware.py`` (Starlette, o
 under WSGI) called directly with a fresh scope (environ) per request, carrying one logged-in
 user's access token, 100 requests of warm-up, then ``--requests`` more. Every candidate
 runs twice under cachegrind, with and without those requests; the difference over their
-number is the per-request count (start-up and warm-up cancel). The guard's cost is its
-candidate's count minus the bare app's::
+number is the per-request count (start-up and warm-up cancel; a ``gc.collect()`` before the
+measured requests makes the garbage collector's work in them scale with their number).
+The guard's cost is its candidate's count minus the bare app's::
 
     python bench/guard_instructions.py [--requests 2000]
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -43,56 +47,24 @@ WARM_UP = 100
 def child(mode: str, requests: int) -> None:
     """In the process cachegrind watches: warm up, then ``requests`` requests."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from middleware import build_app, build_wsgi_app
+    from middleware import build_app, build_wsgi_app, request_environ, request_scope
 
     token = os.environ["BENCH_TOKEN"]
-    authorization = f"Bearer {token}".encode()
+    authorization, host = f"Bearer {token}".encode(), b"127.0.0.1:8000"
     if mode in WSGI:
         app = build_wsgi_app(mode)
-
-        def environ() -> dict[str, Any]:
-            return {
-                "REQUEST_METHOD": "GET",
-                "SCRIPT_NAME": "",
-                "PATH_INFO": "/api/me",
-                "QUERY_STRING": "",
-                "SERVER_NAME": "127.0.0.1",
-                "SERVER_PORT": "8000",
-                "SERVER_PROTOCOL": "HTTP/1.1",
-                "REMOTE_ADDR": "127.0.0.1",
-                "HTTP_HOST": "127.0.0.1:8000",
-                "HTTP_AUTHORIZATION": authorization.decode(),
-                "wsgi.url_scheme": "http",
-                "wsgi.input": None,
-                "wsgi.errors": sys.stderr,
-            }
 
         def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
             if not status.startswith("200"):
                 raise RuntimeError(f"unexpected answer: {status}")
 
-        for _ in range(WARM_UP + requests):
-            b"".join(app(environ(), start_response))
+        for _ in range(WARM_UP):
+            b"".join(app(request_environ(host, authorization), start_response))
+        gc.collect()  # the GC's counters start from zero: its collections scale with n
+        for _ in range(requests):
+            b"".join(app(request_environ(host, authorization), start_response))
         return
     asgi = build_app(mode)
-
-    def scope() -> dict[str, Any]:
-        return {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": "/api/me",
-            "raw_path": b"/api/me",
-            "query_string": b"",
-            "root_path": "",
-            # A new bytes object per request, as a server's parser makes.
-            "headers": [(b"host", b"127.0.0.1:8000"), (b"authorization", bytes(authorization))],
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000),
-            "state": {},
-        }
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -103,10 +75,11 @@ def child(mode: str, requests: int) -> None:
 
     async def run(n: int) -> None:
         for _ in range(n):
-            await asgi(scope(), receive, send)
+            await asgi(request_scope(host, authorization), receive, send)
 
     loop = asyncio.new_event_loop()
     loop.run_until_complete(run(WARM_UP))
+    gc.collect()
     loop.run_until_complete(run(requests))
 
 

@@ -333,6 +333,45 @@ def start_server(mode: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes
 # ---------------------------------------------------------------------- the guard alone
 
 
+def request_scope(host: bytes, authorization: bytes) -> dict[str, Any]:
+    """The ASGI scope of one ``GET /api/me``, as uvicorn builds it (a new one per request;
+    ``bytes(authorization)`` is a new header value, as a server's parser makes)."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/api/me",
+        "raw_path": b"/api/me",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", host), (b"authorization", bytes(authorization))],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+def request_environ(host: bytes, authorization: bytes) -> dict[str, Any]:
+    """The WSGI environ of the same request."""
+    return {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": "/api/me",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": host.decode(),
+        "HTTP_AUTHORIZATION": authorization.decode(),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": None,
+        "wsgi.errors": sys.stderr,
+    }
+
+
 def guard_costs(env: dict[str, str], token: str, rounds: int) -> dict[str, float]:
     """Microseconds the guard itself adds to one request, in this process: each realmid
     candidate's middleware around an app that does nothing, against that app alone, with
@@ -350,35 +389,10 @@ def guard_costs(env: dict[str, str], token: str, rounds: int) -> dict[str, float
     host = env["BENCH_ISSUER"].removeprefix("http://").encode()
 
     def scope() -> dict[str, Any]:
-        return {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": "/api/me",
-            "raw_path": b"/api/me",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", host), (b"authorization", authorization)],
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000),
-        }
+        return request_scope(host, authorization)
 
     def environ() -> dict[str, Any]:
-        return {
-            "REQUEST_METHOD": "GET",
-            "SCRIPT_NAME": "",
-            "PATH_INFO": "/api/me",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_HOST": host.decode(),
-            "HTTP_AUTHORIZATION": authorization.decode(),
-            "wsgi.url_scheme": "http",
-        }
+        return request_environ(host, authorization)
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
