@@ -299,7 +299,7 @@ def main() -> None:
         twice.verify(token)
         assert twice._verifier is not None
         filled(twice._verifier, admits_fresh=True)
-        twin = iter(itertools.cycle(fresh))
+        twin = itertools.cycle(fresh)
 
         def each_twice(n: int) -> float:
             # n calls: n / 2 tokens, each verified twice (the second admitted, evicting)

@@ -52,9 +52,8 @@ out of the JWKS, or a refetched set, sends the token through the full path again
 ``exp``/``nbf``/``iat`` are compared with the verifier's clock again (with the leeway),
 and the call's audience must be among the token's ``aud``. The revocation cache is asked
 on every call, hit or not. Refusals are never cached. Once the cache is full, a token is
-admitted on its second sighting (unless the least recently used entry has expired), so a
-flood of tokens each presented once neither flushes the sessions' entries nor pays for
-evicting them. Tokens longer than
+admitted on its second sighting, so a flood of tokens each presented once neither flushes
+the sessions' entries nor pays for evicting them. Tokens longer than
 :data:`MAX_CACHED_TOKEN_CHARS` are verified but not remembered. Cached :class:`Claims` are
 shared between calls, so they are deeply immutable: ``extra`` is a read-only mapping
 whose nested JSON objects are read-only mappings and whose arrays are tuples.
