@@ -334,8 +334,9 @@ def start_server(mode: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes
 
 
 def request_scope(host: bytes, authorization: bytes) -> dict[str, Any]:
-    """The ASGI scope of one ``GET /api/me``, as uvicorn builds it (a new one per request;
-    ``bytes(authorization)`` is a new header value, as a server's parser makes)."""
+    """The ASGI scope of one ``GET /api/me``, as uvicorn builds it (a new one per request,
+    with a new header value object, as a server's parser makes: ``bytes()`` of a bytes
+    object would hand back the same one)."""
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -346,7 +347,7 @@ def request_scope(host: bytes, authorization: bytes) -> dict[str, Any]:
         "raw_path": b"/api/me",
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", host), (b"authorization", bytes(authorization))],
+        "headers": [(b"host", host), (b"authorization", bytes(bytearray(authorization)))],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
         "state": {},

@@ -231,7 +231,6 @@ async def test_a_small_keepalive_pool_is_what_makes_a_burst_reconnect(
 
 
 def test_the_limits_reach_the_handles_transport_and_not_a_supplied_client() -> None:
-
     kwargs: dict[str, Any] = {"realm_id": "r", "api_key": "k", "base_url": "http://127.0.0.1:1"}
     for cls, client_cls in ((realmid.Realm, httpx.Client), (realmid.AsyncRealm, httpx.AsyncClient)):
         realm = cls(**kwargs, max_connections=7, max_keepalive_connections=3)
