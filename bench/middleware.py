@@ -11,7 +11,9 @@ ASGI (uvicorn, 1 worker, h11) serving one Starlette app (``GET /api/me``, a smal
 - ``realmid-sync``: ``Realm.asgi_middleware`` (the same; a verify that needs no I/O runs
   inline, only a miss goes to a worker thread).
 
-WSGI (gunicorn, 1 worker, ``gthread``, 8 threads) serving one Flask app, the same route:
+WSGI (gunicorn, 1 worker, ``gthread``, 2 threads) serving one Flask app, the same route.
+Two threads: the worker is CPU-bound, so more only add hand-offs of the GIL, whose timing
+on a shared CPU made the A/A ratio swing by +-15 % from round to round at 8 threads:
 
 - ``flask-bare`` (the WSGI baseline), ``flask-bare-again`` (its A/A twin),
   ``flask-realmid-sync`` (``Realm.wsgi_middleware``), ``flask-realmid-async``
@@ -21,25 +23,33 @@ WSGI (gunicorn, 1 worker, ``gthread``, 8 threads) serving one Flask app, the sam
 Every request carries the same logged-in user's access token, as a session's requests do.
 Each server runs in its own process against a local RealmEmulator run by this process,
 which also mints the token. The load is a lean asyncio HTTP/1.1 keep-alive client with a
-fixed number of requests in flight, bounded by a request count and a time limit. Each round
-runs, for every guarded candidate, four blocks in a row: its stack's bare app, the guarded
-app twice, the bare app again; the round's ratio is guarded over bare, summed over the
-four. This shared VM drifts by tens of percent within seconds: blocks moments apart see
-the same machine, and the mirrored order cancels a steady drift and whatever the first
-block of a pair pays. Rounds go through every candidate in turn;
-each figure is the median over rounds (of requests/s, and of the per-round ratios).
+fixed number of requests in flight per server.
+
+**A guarded app and its bare twin are loaded at once, sharing one CPU.** Each block runs
+the two servers on the same CPU with the same load for the same window: the scheduler
+splits that CPU between them, so each serves in proportion to what its requests cost, and
+whatever this shared VM does meanwhile (its speed drifts by tens of percent within
+seconds) falls on both alike. The block's ratio is the guarded server's requests over the
+bare one's, in that window. Which of the two is loaded first alternates between rounds;
+every round starts fresh server processes (one process's memory layout can be a percent
+or two faster than another's, for good); each figure is the median over rounds, printed
+with its quartiles. The A/A pair (``bare-again``, ``flask-bare-again``: the bare app
+against itself) shows what is left of the noise. (Run one after the other, a bare block
+and a guarded one read the same candidate anywhere in 0.90-0.99 from run to run, A/A
+0.95-1.03; loaded at once, 0.925-0.93 run after run, A/A within 2 %.)
 
 Last, the guard alone is timed in a hot loop in this process (its middleware around an app
 that does nothing) and set against the bare server's CPU time per request: a lower bound
 of what it costs inside a server, free of the load client's noise::
 
-    python bench/middleware.py [--requests 1000] [--seconds 5] [--concurrency 16] [--rounds 9]
+    python bench/middleware.py [--seconds 2] [--concurrency 16] [--rounds 9]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import socket
@@ -159,13 +169,17 @@ def serve_wsgi(mode: str, port: int) -> None:
                 "bind": f"127.0.0.1:{port}",
                 "workers": 1,
                 "worker_class": "gthread",
-                "threads": 8,
+                "threads": 2,  # see the module's docstring
                 "loglevel": "warning",
                 "accesslog": None,
                 "keepalive": 75,
+                # gunicorn 24+ opens a control socket at one fixed path: the servers of a
+                # round, started together, would fight over it (and need none).
+                "control_socket_disable": True,
             }
             for key, value in settings.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # control_socket_disable: gunicorn 24+ only
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             return build_wsgi_app(mode)
@@ -205,30 +219,29 @@ def serve(mode: str, port: int) -> None:
 # ---------------------------------------------------------------------- the load
 
 
-async def load(
-    url: str,
+async def joint_load(
+    urls: list[str],
     token: str,
-    total: int,
     seconds: float,
     concurrency: int,
-    on_start: Callable[[], object] = lambda: None,
-) -> tuple[float, int]:
-    """(requests per second, requests done) for ``total`` requests (or ``seconds``),
-    ``concurrency`` in flight, counted from when every connection is open and warm (when
-    ``on_start`` is called).
+    on_window: Callable[[], object] = lambda: None,
+) -> list[tuple[float, int]]:
+    """(requests per second, requests done) of each server in ``urls``, all loaded at once
+    for the same ``seconds``, ``concurrency`` requests in flight on each, counted from when
+    every connection is open and warm. ``on_window`` is called as the counted window opens
+    and as it closes.
 
     A lean HTTP/1.1 keep-alive client on asyncio streams: an httpx client tops out near
     550 req/s here (it, not the server, was the bottleneck), which would hide every
     difference between the candidates.
     """
-    host, port = url.removeprefix("http://").split(":")
-    request = (
-        f"GET /api/me HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
-    ).encode()
-    done = 0
-    deadline = 0.0
+    done = [0] * len(urls)
+    counting = False
+    stop = False
 
-    async def one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def one(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> None:
         writer.write(request)
         head = await reader.readuntil(b"\r\n\r\n")
         if not head.startswith(b"HTTP/1.1 200"):
@@ -239,32 +252,42 @@ async def load(
                 length = int(line[15:])
         await reader.readexactly(length)
 
-    async def worker(warm: int) -> None:
-        nonlocal done
+    async def worker(index: int) -> None:
+        host, port = urls[index].removeprefix("http://").split(":")
+        request = (
+            f"GET /api/me HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        ).encode()
         reader, writer = await asyncio.open_connection(host, int(port))
         try:
-            for _ in range(warm):  # the connection, the JWKS, info()
-                await one(reader, writer)
-            warmed.append(None)
-            if len(warmed) == concurrency:
+            for _ in range(20):  # the connection, the JWKS, info()
+                await one(reader, writer, request)
+            warm.append(None)
+            if len(warm) == len(workers):
                 all_warm.set()
-            await ready.wait()
-            while done < total and time.perf_counter() < deadline:
-                done += 1
-                await one(reader, writer)
+            while not stop:
+                await one(reader, writer, request)
+                if counting and not stop:
+                    done[index] += 1
         finally:
             writer.close()
 
-    ready, all_warm = asyncio.Event(), asyncio.Event()
-    warmed: list[None] = []
-    workers = [asyncio.create_task(worker(20)) for _ in range(concurrency)]
+    warm: list[None] = []
+    all_warm = asyncio.Event()
+    workers = [
+        asyncio.create_task(worker(index)) for index in range(len(urls)) for _ in range(concurrency)
+    ]
     await all_warm.wait()
-    on_start()
-    deadline = time.perf_counter() + seconds
+    await asyncio.sleep(0.3)  # every server busy, in its steady state, before counting
+    on_window()
+    counting = True
     start = time.perf_counter()
-    ready.set()
+    await asyncio.sleep(seconds)
+    stop = True
+    elapsed = time.perf_counter() - start
+    on_window()
+    counted = list(done)
     await asyncio.gather(*workers)
-    return done / (time.perf_counter() - start), done
+    return [(n / elapsed, n) for n in counted]
 
 
 def family(pid: int) -> set[int]:
@@ -311,23 +334,41 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(mode: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", mode, "--port", str(port)],
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url + "/api/me", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"the {mode} server did not start")
+def mark_cpu(marks: list[dict[str, float]], pids: dict[str, set[int]]) -> None:
+    """Append each server's CPU seconds so far (``pids``: its processes) to ``marks``."""
+    marks.append({mode: server_cpu(family_pids) for mode, family_pids in pids.items()})
+
+
+def start_servers(modes: tuple[str, ...], env: dict[str, str]) -> dict[str, tuple[Any, str]]:
+    """A fresh server process per mode, started together: {mode: (process, url)}."""
+    launched: dict[str, tuple[Any, str]] = {}
+    for mode in modes:
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", mode, "--port", str(port)],
+            env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+        )
+        launched[mode] = (proc, f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 60
+    for mode, (proc, url) in launched.items():
+        while True:
+            try:
+                httpx.get(url + "/api/me", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    stop_servers(launched)
+                    raise RuntimeError(f"the {mode} server did not start") from None
+                time.sleep(0.05)
+    return launched
+
+
+def stop_servers(servers: dict[str, tuple[Any, str]]) -> None:
+    for proc, _ in servers.values():
+        proc.terminate()
+    for proc, _ in servers.values():
+        proc.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------- the guard alone
@@ -461,8 +502,7 @@ def guard_costs(env: dict[str, str], token: str, rounds: int) -> dict[str, float
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--serve", choices=CANDIDATES, help=argparse.SUPPRESS)
@@ -488,86 +528,74 @@ def main() -> int:
             "BENCH_PEM": json.dumps(jwk),
         }
         pinned = _two_cpus()
-        servers = {mode: start_server(mode, env) for mode in CANDIDATES}
-        pin(CLIENT_CPU)  # after the servers started: they pin themselves to SERVER_CPU
-        rounds: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
+        pin(CLIENT_CPU)  # the servers pin themselves to SERVER_CPU
         ratios: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
-        cpu: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
         cpu_ratios: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
-        last_cpu: dict[str, float] = {}
-
-        def block(mode: str) -> float:
-            proc, url = servers[mode]
-            pids = family(proc.pid)  # found before the load: it reads all of /proc
-            before: list[float] = []
-            rps, done = asyncio.run(
-                load(
-                    url,
-                    token,
-                    args.requests,
-                    args.seconds,
-                    args.concurrency,
-                    on_start=lambda: before.append(server_cpu(pids)),
-                )
-            )
-            # The requests counted only: not the connections' set-up and warm-up requests.
-            last_cpu[mode] = (server_cpu(pids) - before[0]) / max(done, 1)
-            return rps
-
-        try:
-            for mode in CANDIDATES:  # warm up: keys fetched, token cached, code paths hot
-                block(mode)
-            for _ in range(args.rounds):
+        rps: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
+        cpu: dict[str, list[float]] = {mode: [] for mode in CANDIDATES}
+        for number in range(args.rounds):
+            servers = start_servers(CANDIDATES, env)
+            try:
                 for modes, base in ((ASGI, "bare"), (WSGI, "flask-bare")):
                     for mode in modes[1:]:
-                        # bare, guarded, guarded, bare: a drift across the four blocks, and
-                        # whatever the block that goes first pays, fall on both sides alike.
-                        seen: dict[str, list[tuple[float, float]]] = {base: [], mode: []}
-                        for which in (base, mode, mode, base):
-                            rps = block(which)
-                            seen[which].append((rps, last_cpu[which]))
-                            rounds[which].append(rps)
-                            cpu[which].append(last_cpu[which])
-                        bare_rps, bare_cpu = (sum(pair) for pair in zip(*seen[base], strict=True))
-                        mine_rps, mine_cpu = (sum(pair) for pair in zip(*seen[mode], strict=True))
-                        ratios[mode].append(mine_rps / bare_rps)
-                        if bare_cpu > 0:
-                            cpu_ratios[mode].append(mine_cpu / bare_cpu)
-        finally:
-            for proc, _ in servers.values():
-                proc.terminate()
-                proc.wait(timeout=10)
+                        pair = [base, mode] if number % 2 == 0 else [mode, base]
+                        pids = {m: family(servers[m][0].pid) for m in pair}  # reads /proc
+                        marks: list[dict[str, float]] = []
+                        answers = asyncio.run(
+                            joint_load(
+                                [servers[m][1] for m in pair],
+                                token,
+                                args.seconds,
+                                args.concurrency,
+                                on_window=functools.partial(mark_cpu, marks, pids),
+                            )
+                        )
+                        per_request = {
+                            m: (marks[1][m] - marks[0][m]) / max(done, 1)
+                            for m, (_, done) in zip(pair, answers, strict=True)
+                        }
+                        got = {m: answer[0] for m, answer in zip(pair, answers, strict=True)}
+                        ratios[mode].append(got[mode] / got[base])
+                        cpu_ratios[mode].append(per_request[mode] / per_request[base])
+                        for m in pair:
+                            rps[m].append(got[m])
+                            cpu[m].append(per_request[m])
+            finally:
+                stop_servers(servers)
         guard = guard_costs(env, token, args.rounds)
-    median = {mode: statistics.median(values) for mode, values in rounds.items()}
     print(
-        f"{args.requests} requests per block, {args.rounds} rounds, {args.concurrency} in "
-        "flight, one access token; each round runs bare, guarded, guarded, bare and takes the "
-        "ratio of the sums; medians over rounds; "
+        f"{args.rounds} rounds of fresh servers; in each, every candidate and its stack's bare "
+        f"app loaded at once for {args.seconds:g} s,\n{args.concurrency} requests in flight on "
+        "each, one access token, both servers on one CPU; medians over rounds (quartiles); "
         + (f"servers on CPU {SERVER_CPU}, client on CPU {CLIENT_CPU}" if pinned else "unpinned")
     )
     for stack, modes, base in (
         ("ASGI: uvicorn (1 worker, h11) + Starlette", ASGI, "bare"),
-        ("WSGI: gunicorn (1 worker, gthread x8) + Flask", WSGI, "flask-bare"),
+        ("WSGI: gunicorn (1 worker, gthread x2) + Flask", WSGI, "flask-bare"),
     ):
         print(f"\n{stack}; baseline {base}")
         print(
-            f"{'candidate':<22}{'req/s':>10}{'x base':>9}{'server us/req':>15}{'x base':>9}"
-            "  target (req/s)"
+            f"{'candidate':<22}{'req/s':>8}{'x base':>8}{'quartiles':>13}{'server us/req':>15}"
+            f"{'x base':>8}  target (req/s)"
         )
         for mode in modes:
-            ratio = statistics.median(ratios[mode]) if mode != base else 1.0
-            cpu_ratio = statistics.median(cpu_ratios[mode] or [1.0]) if mode != base else 1.0
-            target = ""
+            target, spread, ratio, cpu_ratio = "", "", 1.0, 1.0
+            if mode != base:
+                ratio = statistics.median(ratios[mode])
+                low, _, high = statistics.quantiles(ratios[mode], n=4)
+                spread = f"{low:.3f}-{high:.3f}"
+                cpu_ratio = statistics.median(cpu_ratios[mode])
             if "realmid" in mode:
                 verdict = "ok" if ratio >= TARGET else "MISSED"
                 target = f">= {TARGET}x: {verdict}"
             elif mode.endswith("-again"):
                 target = "A/A: the same app, the noise of this machine"
-            per_request = statistics.median(cpu[mode]) * 1e6
+            micros = statistics.median(cpu[mode]) * 1e6
             print(
-                f"{mode:<22}{median[mode]:>10.0f}{ratio:>9.2f}{per_request:>15.0f}"
-                f"{cpu_ratio:>9.2f}  {target}"
+                f"{mode:<22}{statistics.median(rps[mode]):>8.0f}{ratio:>8.3f}{spread:>13}"
+                f"{micros:>15.0f}{cpu_ratio:>8.3f}  {target}"
             )
+    print("\nreq/s: while sharing the CPU with the other server of the pair (about half its own).")
     print(
         "\nserver us/req: CPU time of the server process (and its workers, every thread) per "
         "request, from /proc/*/task/*/schedstat;\nits ratio is the guard's cost with the load "

@@ -185,6 +185,8 @@ _meter: _Otel | None = None
 # None`` says a meter provider is set. None while OpenTelemetry is absent or not yet loaded;
 # the verifiers and the memory revocation cache load it when they are built (:func:`load`).
 _mi: Any = None
+# Likewise ``_ti._TRACER_PROVIDER`` for traces (the guard's hit path tests both inline).
+_ti: Any = None
 
 
 def _metering() -> _Otel | None:
@@ -212,8 +214,9 @@ def otel() -> _Otel | None:
         except ImportError:
             state = None
         _state = state
-        global _mi
+        global _mi, _ti
         _mi = None if state is None else state.metrics_internal
+        _ti = None if state is None else state.trace_internal
     return state  # type: ignore[no-any-return]
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from realmid.errors import ErrorCode, RealmError
 from realmid.middleware.claims import ASGI_STATE_KEY
-from realmid.middleware.core import Exempt, Handle, MiddlewareCore, Reply, RequestView
+from realmid.middleware.core import Guard, Handle, MiddlewareCore, Reply, RequestView
 
 if TYPE_CHECKING:
     from realmid.middleware._async.flow import AsyncMiddlewareFlow
@@ -94,16 +94,6 @@ def view_of_scope(
     )
 
 
-def _authorization(scope: Scope) -> str | None:
-    """The ``Authorization`` header (repeated ones joined, as :func:`view_of_scope` does)."""
-    authorization: str | None = None
-    for name, value in scope.get("headers") or ():
-        if name == b"authorization":
-            text = value.decode("latin-1")  # not _joined: a call less on every request
-            authorization = text if authorization is None else f"{authorization}, {text}"
-    return authorization
-
-
 def _guard_view(scope: Scope, path: str, authorization: str | None) -> RequestView:
     """The view the guard reads: ``Authorization`` and the client's address (the MFA
     challenge names it). :func:`view_of_scope` reads what the handled routes need too."""
@@ -160,23 +150,33 @@ class RealmASGIMiddleware:
         return await to_thread.run_sync(method, *args)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The hot path of every guarded request, kept to one frame where it can be: inside a
+        # server each call and attribute read here comes in from a cold cache.
         kind = scope["type"]
-        if kind != "http" and kind != "websocket":
+        if kind == "http":
+            method = scope.get("method", "GET")
+        elif kind == "websocket":
+            method = "GET"
+        else:
             await self.app(scope, receive, send)
             return
         core = self._core
-        path = _relative_path(scope, scope.get("root_path") or "")
-        method = scope.get("method", "GET") if kind == "http" else "GET"
-        decision = core.decide(method, path)
-        if isinstance(decision, Exempt):
-            await self.app(scope, receive, send)
+        mount = scope.get("root_path")
+        path = _relative_path(scope, mount) if mount else (scope.get("path") or "/")
+        decision = core.decisions.get((method, path)) or core.decide(method, path)
+        if type(decision) is not Guard:
+            if isinstance(decision, Handle):
+                view = view_of_scope(scope, path, core.options.csrf_header)
+                await self._handle(decision, view, scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
-        if isinstance(decision, Handle):
-            await self._handle(
-                decision, view_of_scope(scope, path, core.options.csrf_header), scope, receive, send
-            )
-            return
-        authorization = _authorization(scope)
+        authorization: str | None = None
+        for name, value in scope.get("headers") or ():
+            if name == b"authorization":
+                text = value.decode("latin-1")
+                # Two Authorization headers are ambiguous: joined, they fail as malformed.
+                authorization = text if authorization is None else f"{authorization}, {text}"
         try:
             # A verify that needs no I/O runs inline on both faces: for the sync one a thread
             # hop per request would cost more than the verify itself, for the async one the

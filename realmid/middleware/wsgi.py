@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from realmid import _telemetry
 from realmid.errors import ErrorCode, RealmError
 from realmid.middleware.claims import WSGI_ENVIRON_KEY
-from realmid.middleware.core import Exempt, Handle, MiddlewareCore, Reply, RequestView
+from realmid.middleware.core import Guard, Handle, MiddlewareCore, Reply, RequestView
 
 if TYPE_CHECKING:
     from realmid.middleware._async.flow import AsyncMiddlewareFlow
@@ -163,25 +163,30 @@ class RealmWSGIMiddleware:
         loop.run(realm.aclose())
         loop.stop()
 
+    def _handle(
+        self, decision: Handle, environ: Environ, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        core = self._core
+        view = view_of_environ(environ, core.options.csrf_header)
+        limit = core.options.max_body_bytes
+        if core.body_too_large(_content_length(environ)):
+            reply = core.error_reply(
+                RealmError(ErrorCode.BAD_REQUEST, f"request body larger than {limit} bytes", 400)
+            )
+        else:
+            body = _read_body(environ, limit)
+            reply = self._run(self.flow.handle, decision.route, view, body)
+        return respond(reply, start_response)
+
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         core = self._core
-        path = environ.get("PATH_INFO") or "/"
-        decision = core.decide(environ.get("REQUEST_METHOD", "GET"), path)
-        if isinstance(decision, Exempt):
+        method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO") or "/"
+        # The memo read here: a frame less on every request (decide() fills it).
+        decision = core.decisions.get((method, path)) or core.decide(method, path)
+        if type(decision) is not Guard:
+            if isinstance(decision, Handle):
+                return self._handle(decision, environ, start_response)
             return self.app(environ, start_response)
-        if isinstance(decision, Handle):
-            view = view_of_environ(environ, core.options.csrf_header)
-            limit = core.options.max_body_bytes
-            if core.body_too_large(_content_length(environ)):
-                reply = core.error_reply(
-                    RealmError(
-                        ErrorCode.BAD_REQUEST, f"request body larger than {limit} bytes", 400
-                    )
-                )
-            else:
-                body = _read_body(environ, limit)
-                reply = self._run(self.flow.handle, decision.route, view, body)
-            return respond(reply, start_response)
         try:
             # Both faces first try the verify that needs no I/O, from the Authorization header
             # alone: on the async face a hop to its loop thread, on the sync face the full

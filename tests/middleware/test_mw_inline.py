@@ -100,3 +100,53 @@ def test_a_warm_verify_takes_no_hop(
         step_up = http.get(url + "/api/mfa", headers=bearer(token))
         assert step_up.status_code == 412
         assert hops == ["/api/me", "/api/mfa"]
+
+
+# Around a real token: the exact form the hit path reads inline, and every near miss that
+# must go to MiddlewareCore.bearer (whitespace Unicode strips, a blank inside, another case).
+HEADERS = [  # (header, accepted)
+    ("Bearer {t}", True),
+    ("Bearer  {t}", True),
+    ("Bearer {t} ", True),
+    ("Bearer {t}\n", True),
+    ("Bearer \x85{t}", True),
+    ("Bearer {t}\xa0", True),
+    ("\tBearer {t}", True),
+    ("bearer {t}", True),
+    ("BEARER {t}", True),
+    ("Bearer\t{t}", False),
+    ("Bearer {t} x", False),
+    ("Bearer {t}\tx", False),
+    ("Bearer x{t}", False),
+    ("Bearer ", False),
+    ("Bearer", False),
+    ("", False),
+]
+
+
+@pytest.mark.parametrize(("header", "accepted"), HEADERS)
+def test_the_inline_read_of_the_header_answers_as_bearer_does(
+    header: str, accepted: bool, emulator: RealmEmulator, user: SeededUser
+) -> None:
+    # authenticate_local reads "Bearer <token>" itself when nothing needs stripping or
+    # refusing (a call less per request); anything else must get bearer()'s answer. The
+    # sync face only: the async flow is its generated twin, checked by the generator.
+    token = emulator.session_for(user.id, user.tenant_id)["access_token"]
+    realm = make_handle("sync", emulator)
+    assert isinstance(realm, realmid.Realm)
+    with realm:
+        realm.verify(token)  # the verifier built, the keys in hand
+        flow = realm.asgi_middleware(starlette_app(), options()).flow
+        value = header.format(t=token)
+
+        def outcome(run: Any) -> str:
+            try:
+                claims = run()
+            except realmid.RealmError as err:
+                return f"refused: {err.code}"
+            return "none" if claims is None else f"claims: {claims.jti}"
+
+        inline = outcome(lambda: flow.authenticate_local(value, None))
+        ruled = outcome(lambda: realm._verifier.verify_local(flow.core.bearer(value)))
+        assert inline == ruled
+        assert inline.startswith("claims: ") is accepted

@@ -48,9 +48,10 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_the_guard_reads_no_span_until_a_tracer_provider_is_set() -> None:
+def child_says(script: str, *args: str) -> list[str]:
+    """The lines a fresh interpreter running ``script`` prints (it must succeed)."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -58,4 +59,76 @@ def test_the_guard_reads_no_span_until_a_tracer_provider_is_set() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["before a provider: 0", "after: 1 expired"]
+    return done.stdout.splitlines()
+
+
+def test_the_guard_reads_no_span_until_a_tracer_provider_is_set() -> None:
+    assert child_says(CHILD) == ["before a provider: 0", "after: 1 expired"]
+
+
+# The guard's hit path (authenticate_local) tests for providers inline, without a call: a
+# real request's decision must still reach a tracer provider set alone, or a meter
+# provider set alone.
+GUARD_CHILD = textwrap.dedent(
+    """
+    import sys
+    from opentelemetry import metrics, trace
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    import realmid
+    from realmid import _telemetry
+    from realmid.testing import RealmEmulator
+
+    async def app(scope, receive, send):
+        pass
+
+    with RealmEmulator() as emu:
+        tenant = emu.create_tenant("Guard Co")
+        user = emu.seed_user("guard@example.test", {tenant: "owner"})
+        token = emu.session_for(user.id, tenant)["access_token"]
+        with realmid.Realm(
+            realm_id=emu.realm_id, api_key=emu.api_key, base_url=emu.base_url
+        ) as realm:
+            realm.verify(token)
+            flow = realm.asgi_middleware(app).flow
+            called = []
+            real = _telemetry.middleware_decision
+            _telemetry.middleware_decision = lambda *a, **k: (called.append(1), real(*a, **k))
+            flow.authenticate_local("Bearer " + token, None)
+            print("no provider:", len(called))
+            if sys.argv[1] == "trace":
+                exporter = InMemorySpanExporter()
+                provider = TracerProvider()
+                provider.add_span_processor(SimpleSpanProcessor(exporter))
+                trace.set_tracer_provider(provider)
+                with trace.get_tracer("app").start_as_current_span("request"):
+                    flow.authenticate_local("Bearer " + token, None)
+                (span,) = exporter.get_finished_spans()
+                print("trace:", span.attributes.get("realmid.decision"))
+            else:
+                reader = InMemoryMetricReader()
+                metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+                flow.authenticate_local("Bearer " + token, None)
+                points = [
+                    (p.attributes.get("realmid.outcome"), p.value)
+                    for rm in reader.get_metrics_data().resource_metrics
+                    for sm in rm.scope_metrics
+                    for m in sm.metrics
+                    if m.name == "realmid.middleware.decisions"
+                    for p in m.data.data_points
+                ]
+                print("metrics:", points)
+    """
+)
+
+
+def test_the_guards_hit_path_reports_to_either_provider_set_alone() -> None:
+    answers = {provider: child_says(GUARD_CHILD, provider) for provider in ("trace", "metrics")}
+    assert answers == {
+        "trace": ["no provider: 0", "trace: ok"],
+        "metrics": ["no provider: 0", "metrics: [('ok', 1)]"],
+    }

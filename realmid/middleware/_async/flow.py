@@ -107,7 +107,16 @@ class AsyncMiddlewareFlow:
             verifier = self.realm._verifier
             if verifier is None:
                 return None
-            claims = verifier.verify_local(self.core.bearer(authorization))
+            # The common exact form "Bearer <token>" is read here, as bearer() would read it
+            # (nothing to strip, no blank inside); any other goes to bearer(), its rules.
+            token = (
+                authorization[7:]
+                if authorization is not None and authorization.startswith("Bearer ")
+                else ""
+            )
+            if not token or " " in token or "\t" in token or token.strip() != token:
+                token = self.core.bearer(authorization)
+            claims = verifier.verify_local(token)
             if claims is None:
                 return None
             if requirement is not None and self.core.mfa_reason(claims, requirement) is not None:
@@ -115,7 +124,13 @@ class AsyncMiddlewareFlow:
         except RealmError as err:
             _telemetry.middleware_decision(str(err.code))
             raise
-        _telemetry.middleware_decision("ok", claims, self._user_attributes)
+        # Tested inline (the verifier built means the telemetry loaded): with no provider
+        # set, as is common, the accepted request makes no call here.
+        ti, mi = _telemetry._ti, _telemetry._mi
+        if (ti is not None and ti._TRACER_PROVIDER is not None) or (
+            mi is not None and mi._METER_PROVIDER is not None
+        ):
+            _telemetry.middleware_decision("ok", claims, self._user_attributes)
         return claims
 
     async def _challenge(self, access_token: str, client_ip: str | None) -> MFAChallenge:
