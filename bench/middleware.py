@@ -30,7 +30,9 @@ the two servers on the same CPU with the same load for the same window: the sche
 splits that CPU between them, so each serves in proportion to what its requests cost, and
 whatever this shared VM does meanwhile (its speed drifts by tens of percent within
 seconds) falls on both alike. The block's ratio is the guarded server's requests over the
-bare one's, in that window. Which of the two is loaded first alternates between rounds;
+bare one's, in that window. (Taking turns on one CPU, each server finds its caches colder
+than alone would: if anything, this reads the guard's share of the cost high.) Which of
+the two is loaded first alternates between rounds;
 every round starts fresh server processes (one process's memory layout can be a percent
 or two faster than another's, for good); each figure is the median over rounds, printed
 with its quartiles. The A/A pair (``bare-again``, ``flask-bare-again``: the bare app
